@@ -1,0 +1,58 @@
+//! The engine's error type, with a stable machine-readable code for each kind so shells
+//! (the IPC boundary, the CLI's exit status) can act on it without parsing text.
+
+use std::path::PathBuf;
+
+/// What went wrong, as the engine's callers see it.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(
+        "cannot find a home directory to keep Groupline's data in; set {}",
+        crate::DATA_DIR_ENV
+    )]
+    NoHomeDirectory,
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the store is unavailable because an earlier operation panicked; restart Groupline")]
+    Poisoned,
+}
+
+/// Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    DataDirUnavailable,
+    StoreNewerSchema,
+    StoreBusy,
+    StoreFailed,
+    Internal,
+}
+
+impl EngineError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::NoHomeDirectory | EngineError::DataDir { .. } => {
+                ErrorCode::DataDirUnavailable
+            }
+            EngineError::Store(store::StoreError::NewerSchema { .. }) => {
+                ErrorCode::StoreNewerSchema
+            }
+            EngineError::Store(e) if e.is_transient() => ErrorCode::StoreBusy,
+            EngineError::Store(store::StoreError::Open { .. }) => ErrorCode::DataDirUnavailable,
+            EngineError::Store(_) => ErrorCode::StoreFailed,
+            EngineError::Poisoned => ErrorCode::Internal,
+        }
+    }
+
+    /// Whether the same call may succeed if tried again later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, EngineError::Store(e) if e.is_transient())
+    }
+}

@@ -1,0 +1,127 @@
+//! Embedded, ordered schema migrations.
+//!
+//! Invariants:
+//! - The schema version is SQLite's `user_version`; migration `n` takes it from `n - 1` to `n`.
+//! - All pending migrations and the version bump run in one `IMMEDIATE` transaction: a
+//!   crash or a failing migration leaves the database exactly as it was.
+//! - A database whose version is newer than [`LATEST`] is refused before anything is written,
+//!   so an older Groupline never damages data written by a newer one.
+//!
+//! To add a migration, add `migrations/NNNN_name.sql` and append it to [`MIGRATIONS`];
+//! never edit one that has shipped.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::StoreError;
+
+/// One schema step.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The schema version this migration produces (1-based, contiguous).
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "store_meta",
+    sql: include_str!("../migrations/0001_store_meta.sql"),
+}];
+
+/// The schema version this build writes and understands.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// The schema version recorded in the database.
+pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Brings the database up to [`LATEST`], or refuses a newer one. Returns the version before.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, StoreError> {
+    migrate_with(conn, path, MIGRATIONS)
+}
+
+pub(crate) fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[Migration],
+) -> Result<u32, StoreError> {
+    let supported = migrations.len() as u32;
+    // The write lock is taken before the version is read, so two processes opening the same
+    // fresh database cannot both apply migration 1.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = current_version(&tx)?;
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    for m in migrations.iter().skip(found as usize) {
+        tx.execute_batch(m.sql)
+            .map_err(|source| StoreError::Migration {
+                version: m.version,
+                name: m.name,
+                source,
+            })?;
+        tx.pragma_update(None, "user_version", m.version)?;
+    }
+    tx.commit()?;
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_contiguous_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as u32 + 1, "migration {}", m.name);
+        }
+    }
+
+    #[test]
+    fn failing_migration_leaves_database_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let steps = [
+            Migration {
+                version: 1,
+                name: "good",
+                sql: "CREATE TABLE a (x INTEGER);",
+            },
+            Migration {
+                version: 2,
+                name: "bad",
+                sql: "CREATE TABLE b (x INTEGER); THIS IS NOT SQL;",
+            },
+        ];
+        let err = migrate_with(&mut conn, Path::new(":memory:"), &steps).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Migration { version: 2, .. }),
+            "{err}"
+        );
+        assert_eq!(current_version(&conn).unwrap(), 0);
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "the good migration must be rolled back too");
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn, Path::new(":memory:")).unwrap(), 0);
+        assert_eq!(migrate(&mut conn, Path::new(":memory:")).unwrap(), LATEST);
+        assert_eq!(current_version(&conn).unwrap(), LATEST);
+    }
+}

@@ -1,0 +1,178 @@
+//! Opening the store: the file, the connection settings, the migrations.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::{StoreError, migration};
+
+/// The database's file name inside the data directory.
+pub const DATABASE_FILE_NAME: &str = "groupline.sqlite3";
+
+/// How long a writer waits for another connection's lock before giving up with a
+/// transient error.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open, migrated thread store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and migrates it to the latest
+    /// schema. `now_unix_ms` is recorded as the creation time of a new store.
+    pub fn open_in(data_dir: &Path, now_unix_ms: i64) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Open {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        Self::open(&data_dir.join(DATABASE_FILE_NAME), now_unix_ms)
+    }
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    pub fn open(path: &Path, now_unix_ms: i64) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(_, _) => StoreError::Open {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(e),
+            },
+            other => StoreError::Sqlite(other),
+        })?;
+        Self::from_connection(conn, path, now_unix_ms)
+    }
+
+    fn from_connection(
+        mut conn: Connection,
+        path: &Path,
+        now_unix_ms: i64,
+    ) -> Result<Self, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL lets the UI read while the engine writes; NORMAL is durable across application
+        // crashes in WAL mode (only a power loss can drop the last commits).
+        conn.pragma_update_and_check(None, "journal_mode", "wal", |_| Ok(()))?;
+        conn.pragma_update(None, "synchronous", "normal")?;
+        migration::migrate(&mut conn, path)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('created_at_unix_ms', ?1)",
+            [now_unix_ms.to_string()],
+        )?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database (always [`migration::LATEST`] once open).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        migration::current_version(&self.conn)
+    }
+
+    /// When this store was first created, in Unix milliseconds.
+    pub fn created_at_unix_ms(&self) -> Result<i64, StoreError> {
+        let text: String = self.conn.query_row(
+            "SELECT value FROM store_meta WHERE key = 'created_at_unix_ms'",
+            [],
+            |row| row.get(0),
+        )?;
+        text.parse().map_err(|_| {
+            StoreError::Sqlite(rusqlite::Error::InvalidColumnType(
+                0,
+                "created_at_unix_ms".into(),
+                rusqlite::types::Type::Text,
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_store_is_migrated_wal_and_enforces_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(&dir.path().join("nested/data"), 1_700_000_000_000).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migration::LATEST);
+        assert!(store.path().ends_with(DATABASE_FILE_NAME));
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: bool = store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+    }
+
+    #[test]
+    fn reopening_keeps_the_creation_time() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open_in(dir.path(), 111).unwrap());
+        let again = Store::open_in(dir.path(), 222).unwrap();
+        assert_eq!(again.created_at_unix_ms().unwrap(), 111);
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_groupline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE_NAME);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+                .unwrap();
+        }
+        let err = Store::open(&path, 0).unwrap_err();
+        match &err {
+            StoreError::NewerSchema {
+                found, supported, ..
+            } => {
+                assert_eq!(*found, 999);
+                assert_eq!(*supported, migration::LATEST);
+            }
+            other => panic!("expected NewerSchema, got {other}"),
+        }
+        assert!(err.to_string().contains("upgrade Groupline"));
+        // Nothing was written: the newer database is exactly as it was.
+        let conn = Connection::open(&path).unwrap();
+        let v: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 999);
+        let meta: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'store_meta'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(meta, 0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE_NAME);
+        std::fs::write(&path, b"this is not sqlite, just text that is long enough...........................................................................").unwrap();
+        let err = Store::open(&path, 0).unwrap_err();
+        assert!(!err.is_transient());
+        assert!(err.to_string().contains("not a database"), "{err}");
+    }
+}
