@@ -1,0 +1,159 @@
+//! Content-Transfer-Encoding decoding and encoding.
+//!
+//! binary, 7bit, 8bit and an absent header mean "the bytes are the content": those parts
+//! stay borrowed. base64 (any case, any line length, CRLF or LF) and quoted-printable are
+//! decoded into owned buffers.
+
+use std::borrow::Cow;
+
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Lenient on input: padding optional.
+const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Why a transfer decoding failed (the caller adds the part index).
+#[derive(Debug)]
+pub(crate) struct BadEncoding(pub &'static str);
+
+pub(crate) fn decode<'a>(
+    encoding: Option<&str>,
+    data: &'a [u8],
+) -> Result<Cow<'a, [u8]>, BadEncoding> {
+    let encoding = encoding.map(str::trim).unwrap_or("");
+    if encoding.eq_ignore_ascii_case("base64") {
+        decode_base64(data)
+            .map(Cow::Owned)
+            .ok_or(BadEncoding("base64"))
+    } else if encoding.eq_ignore_ascii_case("quoted-printable") {
+        Ok(Cow::Owned(decode_quoted_printable(data)))
+    } else {
+        Ok(Cow::Borrowed(data))
+    }
+}
+
+fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
+    // Gather the alphabet characters line by line (memchr finds the line ends), then
+    // decode in one call; whitespace anywhere is skipped.
+    let mut compact = Vec::with_capacity(data.len());
+    let mut rest = data;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        if line.iter().any(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            compact.extend(line.iter().filter(|b| !matches!(b, b' ' | b'\t' | b'\r')));
+        } else {
+            compact.extend_from_slice(line);
+        }
+        rest = rest.get(end + 1..).unwrap_or_default();
+    }
+    BASE64_LENIENT.decode(&compact).ok()
+}
+
+fn decode_quoted_printable(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if b != b'=' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        // Soft line break: "=" then optional whitespace then CRLF/LF.
+        let mut j = i + 1;
+        while j < data.len() && matches!(data[j], b' ' | b'\t') {
+            j += 1;
+        }
+        if data.get(j) == Some(&b'\n') {
+            i = j + 1;
+            continue;
+        }
+        if data.get(j) == Some(&b'\r') && data.get(j + 1) == Some(&b'\n') {
+            i = j + 2;
+            continue;
+        }
+        match (data.get(i + 1).and_then(hex), data.get(i + 2).and_then(hex)) {
+            (Some(h), Some(l)) => {
+                out.push(h << 4 | l);
+                i += 3;
+            }
+            // A stray '=' is kept literally (lenient, as most mail readers do).
+            _ => {
+                out.push(b'=');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn hex(b: &u8) -> Option<u8> {
+    (*b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Appends base64 with 76-character lines and CRLF line ends (RFC 2045).
+pub(crate) fn encode_base64_into(out: &mut Vec<u8>, data: &[u8]) {
+    const LINE_INPUT: usize = 57; // 57 bytes → 76 characters
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let lines = data.len().div_ceil(LINE_INPUT);
+    let start = out.len();
+    out.resize(start + data.len().div_ceil(3) * 4 + lines * 2, 0);
+    let mut at = start;
+    for (n, chunk) in data.chunks(LINE_INPUT).enumerate() {
+        let written = engine
+            .encode_slice(chunk, &mut out[at..])
+            .unwrap_or_default();
+        at += written;
+        if n + 1 < lines {
+            out[at..at + 2].copy_from_slice(b"\r\n");
+            at += 2;
+        }
+    }
+    out.truncate(at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_with_line_breaks_and_any_case_name() {
+        let decoded = decode(Some("BASE64"), b"aGVs\r\nbG8g\nd29y bGQ=\r\n").unwrap();
+        assert_eq!(&*decoded, b"hello world");
+        assert!(matches!(
+            decode(Some("base64"), b"@@@@"),
+            Err(BadEncoding("base64"))
+        ));
+    }
+
+    #[test]
+    fn quoted_printable_soft_breaks_and_escapes() {
+        let decoded = decode(Some("quoted-printable"), b"caf=C3=A9 =\r\nau lait=\nx=ZZ").unwrap();
+        assert_eq!(&*decoded, "café au laitx=ZZ".as_bytes());
+    }
+
+    #[test]
+    fn binary_stays_borrowed() {
+        let data = b"\x00\xff";
+        assert!(matches!(
+            decode(Some("binary"), data).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(decode(None, data).unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn base64_round_trips_with_wrapped_lines() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let mut out = Vec::new();
+        encode_base64_into(&mut out, &data);
+        assert!(out.split(|&b| b == b'\n').all(|l| l.len() <= 77));
+        assert_eq!(&*decode(Some("base64"), &out).unwrap(), &data[..]);
+    }
+}
