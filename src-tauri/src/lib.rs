@@ -1,0 +1,51 @@
+//! Groupline's desktop shell: a Tauri window over the engine, and nothing more.
+//!
+//! The shell opens the data directory, declares the IPC surface once ([`ipc::builder`], from
+//! which the UI's TypeScript bindings are generated) and forwards each command to one engine
+//! call. No protocol or storage logic lives here.
+
+pub mod backend;
+pub mod commands;
+pub mod ipc;
+mod ipc_error;
+
+pub use ipc_error::IpcError;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use backend::Backend;
+use tauri::Manager;
+
+/// Starts the desktop app and blocks until its last window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let builder = ipc::builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0);
+            let backend = Backend::open_from_env(now);
+            match backend.session() {
+                Ok(s) => tracing::info!(data_dir = %s.data_dir().path().display(), "store open"),
+                Err(e) => tracing::error!(code = ?e.code, "{}", e.message),
+            }
+            app.manage(backend);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!("Groupline could not start: {e}");
+        eprintln!("groupline-desktop: {e}");
+        std::process::exit(1);
+    }
+}

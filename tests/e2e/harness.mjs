@@ -1,0 +1,135 @@
+// Starts what an end-to-end test needs around the real app: a display (Xvfb unless one is
+// given), tauri-driver on free ports, a fresh data directory, and a WebdriverIO session whose
+// keep-alive connection avoids the "connection reset" flakes seen with one-shot clients.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { remote } from "webdriverio";
+
+const REPO = resolve(import.meta.dirname, "../..");
+export const TARGET_DIR = process.env.CARGO_TARGET_DIR ?? join(REPO, "target");
+
+function required(name, path) {
+  if (!existsSync(path)) throw new Error(`${name} not found at ${path}; run \`make test\``);
+  return path;
+}
+
+export const APP = required(
+  "the desktop app",
+  process.env.GROUPLINE_APP ?? join(TARGET_DIR, "debug", "groupline-desktop"),
+);
+export const CLI = required(
+  "the groupline CLI",
+  process.env.GROUPLINE_CLI ?? join(TARGET_DIR, "debug", "groupline"),
+);
+const TAURI_DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+function freeDisplay() {
+  for (let n = 99; n < 199; n++) {
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  }
+  throw new Error("no free X display number between :99 and :198");
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function portOpen(port) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/status`);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts everything; returns { browser, dataDir, display, stop }. */
+export async function startApp() {
+  const children = [];
+  const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
+  const env = { ...process.env, GROUPLINE_DATA_DIR: dataDir, RUST_LOG: "info" };
+
+  let display = process.env.E2E_DISPLAY;
+  if (!display) {
+    const n = freeDisplay();
+    display = `:${n}`;
+    const xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], {
+      stdio: "ignore",
+    });
+    children.push(xvfb);
+    await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${n}`), 10_000);
+  }
+  env.DISPLAY = display;
+
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(TAURI_DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(driver);
+  await waitFor("tauri-driver", () => portOpen(port), 15_000);
+
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    connectionRetryCount: 2,
+    capabilities: { "tauri:options": { application: APP } },
+  });
+
+  async function stop() {
+    try {
+      await browser.deleteSession();
+    } catch {
+      // The app may already be gone; the processes below are stopped either way.
+    }
+    for (const child of children.reverse()) child.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  return { browser, dataDir, display, stop };
+}
+
+/** What the engine reports for a data directory, through the CLI (a separate process). */
+export function cliStatus(dataDir) {
+  const out = execFileSync(CLI, ["status", "--data-dir", dataDir], { encoding: "utf8" });
+  return JSON.parse(out);
+}
+
+/** Where screenshots go: beside the build, not in the source tree. */
+export function screenshotDir() {
+  const dir = join(TARGET_DIR, "e2e");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A picture of the whole virtual screen (the native window, not just the page). */
+export function screenshotScreen(display, file) {
+  try {
+    execFileSync("import", ["-display", display, "-window", "root", file], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
