@@ -11,6 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, Parser, Subcommand};
 use engine::{DataDir, EngineError, Session};
 
+mod mm7_cmd;
+
 #[derive(Debug, Parser)]
 #[command(name = "groupline", version, about = "Business group texting over MM7")]
 struct Cli {
@@ -22,6 +24,8 @@ struct Cli {
 enum Command {
     /// Print the version, data directory and store schema version as JSON.
     Status(Common),
+    /// Decode and encode MM7 messages (issue 3).
+    Mm7(mm7_cmd::Mm7Args),
 }
 
 /// Options every subcommand takes.
@@ -35,6 +39,9 @@ struct Common {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Mm7(args) = &cli.command {
+        return mm7_cmd::run(args);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -55,6 +62,8 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             );
             Ok(())
         }
+        // Dispatched in main: its failures are codec errors, not engine errors.
+        Command::Mm7(_) => Ok(()),
     }
 }
 
