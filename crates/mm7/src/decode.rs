@@ -156,7 +156,7 @@ fn decode_multipart<'a>(
     let mut parts = Vec::new();
     let mut seen = raw_parts.len();
     for i in selected {
-        flatten(&raw_parts[i], i, 1, limits, &mut seen, &mut parts)?;
+        flatten(&raw_parts[i], 1, limits, &mut seen, &mut parts)?;
     }
     Ok(Decoded {
         http: None,
@@ -168,7 +168,6 @@ fn decode_multipart<'a>(
 /// Appends the leaves of `part` to `out`; nested multiparts are split recursively.
 fn flatten<'a>(
     part: &RawPart<'a>,
-    index: usize,
     depth: usize,
     limits: &Limits,
     seen: &mut usize,
@@ -183,29 +182,32 @@ fn flatten<'a>(
                 limit: limits.max_mime_depth,
             });
         }
-        let children = multipart::split(part.content, boundary, limits.max_parts)?;
+        let children = match multipart::split(part.content, boundary, limits.max_parts) {
+            Ok(children) => children,
+            // Declared multipart but the boundary never occurs: keep the bytes as one
+            // opaque part rather than losing the message.
+            Err(DecodeError::MalformedMime(_)) => return push_leaf(part, out),
+            Err(e) => return Err(e),
+        };
         *seen += children.len();
         if *seen > limits.max_parts {
             return Err(DecodeError::TooManyParts {
                 limit: limits.max_parts,
             });
         }
-        for (n, raw) in children.into_iter().enumerate() {
-            flatten(
-                &RawPart::parse(raw),
-                index * 100 + n,
-                depth + 1,
-                limits,
-                seen,
-                out,
-            )?;
+        for raw in children {
+            flatten(&RawPart::parse(raw), depth + 1, limits, seen, out)?;
         }
         return Ok(());
     }
+    push_leaf(part, out)
+}
+
+fn push_leaf<'a>(part: &RawPart<'a>, out: &mut Vec<Part<'a>>) -> Result<(), DecodeError> {
     let data = transfer::decode(part.transfer_encoding.as_deref(), part.content).map_err(|e| {
         DecodeError::BadTransferEncoding {
             encoding: e.0,
-            part: index,
+            part: out.len() + 1,
         }
     })?;
     out.push(Part {

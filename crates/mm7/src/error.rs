@@ -22,6 +22,7 @@ pub enum DecodeError {
     MalformedMime(String),
     #[error("malformed XML: {0}")]
     MalformedXml(String),
+    /// `part` counts from 0 for the SOAP root part and from 1 for content leaves.
     #[error("bad {encoding} content transfer encoding in part {part}")]
     BadTransferEncoding { encoding: &'static str, part: usize },
     #[error("no SOAP Envelope/Body found")]

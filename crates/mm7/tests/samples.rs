@@ -245,6 +245,15 @@ fn faults() {
     assert_eq!(e.fault_code.as_deref(), Some("soap-env:Client"));
     assert_eq!(e.fault_string.as_deref(), Some("Client error"));
 
+    // The HTTP status does not matter: SOAP 1.1 says 500, some providers send 200.
+    for status in ["HTTP/1.1 500 Internal Server Error", "HTTP/1.1 200 OK"] {
+        let mut raw = format!("{status}\r\nContent-Type: text/xml\r\n\r\n").into_bytes();
+        raw.extend_from_slice(&bytes);
+        let d = decode(&raw);
+        assert!(matches!(&d.envelope.body, Body::RSErrorRsp(e) if e.status.code.0 == 2007));
+        assert!(d.http.is_some());
+    }
+
     let bytes = sample("rserrorrsp-fault-rel6-instantcom.xml");
     let d = decode(&bytes);
     assert_eq!(d.envelope.transaction_id.as_deref(), Some("123456"));

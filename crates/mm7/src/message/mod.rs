@@ -308,12 +308,12 @@ impl ContentRef {
     /// BRIEF §1) and angle brackets removed. `None` when the href is not a `cid:` URL.
     pub fn content_id(&self) -> Option<&str> {
         let href = self.href.trim();
-        let rest = if href.len() >= 4 && href[..4].eq_ignore_ascii_case("cid:") {
-            &href[4..]
-        } else {
-            return None;
-        };
-        Some(strip_angles(rest.trim()))
+        // `get` rather than slicing: the href is untrusted and may not be ASCII.
+        let scheme = href.get(..4)?;
+        let rest = href.get(4..)?;
+        scheme
+            .eq_ignore_ascii_case("cid:")
+            .then(|| strip_angles(rest.trim()))
     }
 
     pub(crate) fn read(element: &Element) -> Result<ContentRef, DecodeError> {
@@ -337,6 +337,27 @@ impl ContentRef {
             attributes.push(("allowAdaptations", if a { "true" } else { "false" }));
         }
         w.empty("Content", &attributes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_ids_from_hrefs() {
+        let id = |href: &str| {
+            ContentRef {
+                href: href.into(),
+                allow_adaptations: None,
+            }
+            .content_id()
+            .map(str::to_owned)
+        };
+        assert_eq!(id("cid:a"), Some("a".into()));
+        assert_eq!(id(" CID: <a> "), Some("a".into()));
+        assert_eq!(id("ab\u{20ac}"), None, "non-ASCII never panics");
+        assert_eq!(id("http://x/y"), None);
     }
 }
 
