@@ -8,7 +8,6 @@ SHELL := bash
 # incremental; a machine without it simply builds from scratch.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/groupline/target
 export PATH := $(HOME)/.cache/groupline/tools/bin:$(PATH)
-export CARGO_TERM_COLOR ?= always
 
 # One feature set for every build of the workspace (clippy, tests, the app), so cargo
 # compiles Tauri once and the app embeds the built UI (Tauri's custom-protocol feature).

@@ -3,7 +3,7 @@
 // keep-alive connection avoids the "connection reset" flakes seen with one-shot clients.
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
@@ -54,19 +54,25 @@ async function waitFor(what, check, timeoutMs) {
   }
 }
 
-async function portOpen(port) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/status`);
-    return res.ok;
-  } catch {
-    return false;
-  }
+function portOpen(port) {
+  return new Promise((ok) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      ok(true);
+    });
+    socket.once("error", () => ok(false));
+  });
 }
 
-/** Starts everything; returns { browser, dataDir, display, stop }. */
-export async function startApp() {
+/**
+ * Starts everything; returns { browser, dataDir, display, stop }. `prepare(dataDir)` runs
+ * before the app starts, to give it a data directory in some state.
+ */
+export async function startApp({ prepare } = {}) {
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
+  prepare?.(dataDir);
   const env = { ...process.env, GROUPLINE_DATA_DIR: dataDir, RUST_LOG: "info" };
 
   let display = process.env.E2E_DISPLAY;
@@ -88,7 +94,9 @@ export async function startApp() {
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(driver);
+  // tauri-driver listens at once but proxies to WebKitWebDriver, which it starts itself.
   await waitFor("tauri-driver", () => portOpen(port), 15_000);
+  await waitFor("WebKitWebDriver", () => portOpen(nativePort), 15_000);
 
   const browser = await remote({
     hostname: "127.0.0.1",

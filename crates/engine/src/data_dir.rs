@@ -36,13 +36,10 @@ impl DataDir {
         env_value: Option<std::ffi::OsString>,
     ) -> Result<Self, EngineError> {
         if let Some(path) = explicit.filter(|p| !p.as_os_str().is_empty()) {
-            return Ok(Self::absolute(path, DataDirSource::Flag)?);
+            return Self::absolute(path, DataDirSource::Flag);
         }
         if let Some(value) = env_value.filter(|v| !v.is_empty()) {
-            return Ok(Self::absolute(
-                PathBuf::from(value),
-                DataDirSource::Environment,
-            )?);
+            return Self::absolute(PathBuf::from(value), DataDirSource::Environment);
         }
         let dirs = directories::ProjectDirs::from("app", "Groupline", "groupline")
             .ok_or(EngineError::NoHomeDirectory)?;

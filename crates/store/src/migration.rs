@@ -40,6 +40,19 @@ pub fn current_version(conn: &Connection) -> Result<u32, StoreError> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
+/// Returns the recorded version, or [`StoreError::NewerSchema`] when it is above `supported`.
+pub fn refuse_newer(conn: &Connection, path: &Path, supported: u32) -> Result<u32, StoreError> {
+    let found = current_version(conn)?;
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    Ok(found)
+}
+
 /// Brings the database up to [`LATEST`], or refuses a newer one. Returns the version before.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, StoreError> {
     migrate_with(conn, path, MIGRATIONS)
@@ -54,14 +67,7 @@ pub(crate) fn migrate_with(
     // The write lock is taken before the version is read, so two processes opening the same
     // fresh database cannot both apply migration 1.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let found = current_version(&tx)?;
-    if found > supported {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found,
-            supported,
-        });
-    }
+    let found = refuse_newer(&tx, path, supported)?;
     for m in migrations.iter().skip(found as usize) {
         tx.execute_batch(m.sql)
             .map_err(|source| StoreError::Migration {

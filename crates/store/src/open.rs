@@ -57,6 +57,9 @@ impl Store {
         now_unix_ms: i64,
     ) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Refuse a newer database before anything below writes to it (switching to WAL
+        // rewrites the file header). `migrate` checks again under the write lock.
+        migration::refuse_newer(&conn, path, migration::LATEST)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets the UI read while the engine writes; NORMAL is durable across application
         // crashes in WAL mode (only a power loss can drop the last commits).
@@ -156,6 +159,13 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, 999);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            mode, "delete",
+            "the journal mode must not be switched to WAL"
+        );
         let meta: i64 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE name = 'store_meta'",
