@@ -58,9 +58,6 @@ impl SequentialIds {
     }
 }
 
-/// Kept for API symmetry: a source whose every call returns the same values.
-pub type FixedIds = SequentialIds;
-
 impl IdSource for SequentialIds {
     fn boundary(&mut self) -> String {
         let n = self.bump();
@@ -143,6 +140,30 @@ pub fn encode_request(
     options: &RequestOptions,
     ids: &mut dyn IdSource,
 ) -> Result<Vec<u8>, EncodeError> {
+    single_line("path", &options.path)?;
+    if options.path.contains(' ') {
+        return Err(EncodeError::InvalidField {
+            field: "path",
+            reason: "must not contain spaces",
+        });
+    }
+    for (field, value) in [
+        ("host", options.host.as_deref()),
+        ("soap_action", options.soap_action.as_deref()),
+        (
+            "operator_id",
+            options.operator_id.as_ref().map(|(_, v)| v.as_str()),
+        ),
+        (
+            "operator_id header",
+            options.operator_id.as_ref().map(|(n, _)| n.as_str()),
+        ),
+        ("namespace", envelope.namespace.as_deref()),
+    ] {
+        if let Some(value) = value {
+            single_line(field, value)?;
+        }
+    }
     let encoded = encode_body(envelope, parts, options.transfer_encoding, ids)?;
     let mut headers: Vec<(String, String)> = Vec::new();
     if let Some(host) = &options.host {
@@ -225,6 +246,15 @@ pub fn encode_body(
             body: write_envelope(envelope).into_bytes(),
         });
     }
+    for part in parts {
+        single_line("content_type", &part.content_type)?;
+        for value in [&part.content_id, &part.content_location]
+            .into_iter()
+            .flatten()
+        {
+            single_line("content_id/content_location", value)?;
+        }
+    }
     let mut leaves: Vec<Part<'_>> = parts
         .iter()
         .map(|p| Part {
@@ -304,6 +334,18 @@ pub fn encode_body(
         ),
         body,
     })
+}
+
+/// Header values come from callers (and, in the relay, from decoded input): a line break
+/// in one would let it forge headers or MIME boundaries.
+fn single_line(field: &'static str, value: &str) -> Result<(), EncodeError> {
+    if value.contains(['\r', '\n']) {
+        return Err(EncodeError::InvalidField {
+            field,
+            reason: "header values must not contain line breaks",
+        });
+    }
+    Ok(())
 }
 
 fn push_line(out: &mut Vec<u8>, line: &str) {

@@ -41,6 +41,27 @@ pub enum DecodeError {
     },
 }
 
+impl DecodeError {
+    /// The MM7 status to answer an undecodable request with (in a VASPErrorRsp or
+    /// RSErrorRsp): 2004 for content that is too big or unparseable, 4004 for a SOAP/XML
+    /// validation failure, 2007 (message format corrupt) otherwise.
+    pub fn suggested_status(&self) -> crate::StatusCode {
+        use crate::StatusCode;
+        match self {
+            DecodeError::BodyTooLarge { .. }
+            | DecodeError::TooManyParts { .. }
+            | DecodeError::BadTransferEncoding { .. }
+            | DecodeError::MalformedMime(_) => StatusCode(2004),
+            DecodeError::MalformedXml(_)
+            | DecodeError::NoEnvelope
+            | DecodeError::MissingElement { .. }
+            | DecodeError::TooManyElements { .. } => StatusCode(4004),
+            DecodeError::UnknownMessage(_) => StatusCode(4003),
+            _ => StatusCode::MESSAGE_FORMAT_CORRUPT,
+        }
+    }
+}
+
 /// Why a message could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -78,5 +99,26 @@ impl GroupError {
             GroupError::MoreThanOneDeliverable(_) => Some(crate::StatusCode(2572)),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undecodable_input_maps_to_an_mm7_status() {
+        let too_big = DecodeError::BodyTooLarge { size: 2, limit: 1 };
+        assert_eq!(too_big.suggested_status().0, 2004);
+        assert_eq!(DecodeError::NoEnvelope.suggested_status().0, 4004);
+        assert_eq!(
+            DecodeError::UnknownMessage("X".into()).suggested_status().0,
+            4003
+        );
+        let bad = DecodeError::InvalidValue {
+            element: "StatusCode",
+            value: "x".into(),
+        };
+        assert_eq!(bad.suggested_status().0, 2007);
     }
 }

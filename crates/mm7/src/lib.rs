@@ -30,8 +30,8 @@ pub mod version;
 pub use address::{Address, AddressKind, Recipient, RecipientField};
 pub use decode::{Decoded, decode_body, decode_http};
 pub use encode::{
-    EncodedBody, FixedIds, IdSource, RequestOptions, ResponseOptions, SequentialIds,
-    TransferEncoding, encode_body, encode_request, encode_response,
+    EncodedBody, IdSource, RequestOptions, ResponseOptions, SequentialIds, TransferEncoding,
+    encode_body, encode_request, encode_response,
 };
 pub use error::{DecodeError, EncodeError, GroupError};
 pub use http::{HttpHead, StartLine};

@@ -401,6 +401,50 @@ fn sha256_hex(data: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+#[test]
+fn line_breaks_in_header_values_are_refused() {
+    let mut parts = media();
+    parts[1].content_id = Some("x\r\nX-Injected: 1".into());
+    let err = encode_request(
+        &submit_req(),
+        &parts,
+        &RequestOptions::default(),
+        &mut ids(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, mm7::EncodeError::InvalidField { .. }),
+        "{err}"
+    );
+    let options = RequestOptions {
+        operator_id: Some(("x-mblox-operator-id".into(), "1\nEvil: yes".into())),
+        ..RequestOptions::default()
+    };
+    assert!(encode_request(&submit_req(), &media(), &options, &mut ids()).is_err());
+}
+
+#[test]
+fn a_boundary_found_in_the_content_is_not_used() {
+    // The first boundaries the source hands out occur in the payload; the encoder must
+    // skip them and still produce a message that decodes to the same parts.
+    let payload = b"--=_t_boundary_3 and --=_t_boundary_4 inside".to_vec();
+    let parts = vec![Part::new("application/octet-stream", payload).with_content_id("p")];
+    let envelope = Envelope::new(
+        &Version::default(),
+        "t",
+        Body::DeliverReq(DeliverReq {
+            content: Some(ContentRef::cid("c")),
+            ..DeliverReq::default()
+        }),
+    );
+    let bytes = encode_request(&envelope, &parts, &RequestOptions::default(), &mut ids()).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("boundary=\"=_t_boundary_3\""));
+    assert_eq!(
+        decode_http(&bytes, &Limits::default()).unwrap().parts,
+        parts
+    );
+}
+
 // ---- property tests ----
 
 fn text() -> impl Strategy<Value = String> {
@@ -531,6 +575,35 @@ proptest! {
         round_trip(&Envelope::new(&Version::default(), "t", body), &parts, TransferEncoding::Binary);
         let rsp = Body::SubmitRsp(SubmitRsp { status: Status { code: StatusCode(code), text: None, details: None }, ..SubmitRsp::default() });
         round_trip(&Envelope::new(&Version::default(), "t", rsp), &[], TransferEncoding::Binary);
+    }
+
+    #[test]
+    fn random_reports_and_faults_round_trip(
+        message_id in proptest::option::of(text()),
+        recipient in proptest::option::of(address()),
+        sender in proptest::option::of(address()),
+        mm_status in proptest::option::of(prop_oneof![Just("Retrieved".to_owned()), Just("Unrecognized".to_owned()), text()]),
+        status_text in proptest::option::of(text()),
+        code in 1000u16..5000,
+        fault_code in proptest::option::of(text()),
+        vasp in any::<bool>(),
+    ) {
+        let dlr = Body::DeliveryReportReq(DeliveryReportReq {
+            message_id,
+            recipient,
+            sender,
+            mm_status,
+            status_text: status_text.clone(),
+            ..DeliveryReportReq::default()
+        });
+        round_trip(&Envelope::new(&Version::default(), "t", dlr), &[], TransferEncoding::Binary);
+        let error = ErrorRsp {
+            status: Status { code: StatusCode(code), text: status_text, details: None },
+            fault_code: Some(fault_code.unwrap_or_else(|| "Server".into())),
+            fault_string: Some("fault".into()),
+        };
+        let body = if vasp { Body::VASPErrorRsp(error) } else { Body::RSErrorRsp(error) };
+        round_trip(&Envelope::new(&Version::default(), "t", body), &[], TransferEncoding::Binary);
     }
 
     #[test]

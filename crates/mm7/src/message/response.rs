@@ -77,9 +77,10 @@ impl DeliverRsp {
     }
 
     pub(crate) fn write(&self, w: &mut XmlWriter) {
-        // Schema order: ServiceCode precedes Status in deliverRspType.
-        w.optional("ServiceCode", self.service_code.as_deref());
+        // deliverRspType extends the generic response, so Status comes first and
+        // ServiceCode after it (the order instantcom writes).
         write_status(w, &self.status);
+        w.optional("ServiceCode", self.service_code.as_deref());
     }
 }
 
