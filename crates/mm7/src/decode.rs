@@ -34,6 +34,16 @@ pub fn decode_http<'a>(raw: &'a [u8], limits: &Limits) -> Result<Decoded<'a>, De
         return decode_body(raw, None, limits);
     }
     let (head, body) = split_http(raw)?;
+    if head
+        .header("Transfer-Encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
+    {
+        // Chunk-size lines would end up inside the parts; de-chunking is the transport's
+        // job (it owns the buffer the parts borrow from).
+        return Err(DecodeError::MalformedHttp(
+            "chunked body: de-chunk it before decoding".into(),
+        ));
+    }
     let mut decoded = decode_body(body, head.header("Content-Type"), limits)?;
     decoded.http = Some(head);
     Ok(decoded)

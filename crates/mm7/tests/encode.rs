@@ -448,8 +448,12 @@ fn a_boundary_found_in_the_content_is_not_used() {
 // ---- property tests ----
 
 fn text() -> impl Strategy<Value = String> {
-    // Values are trimmed on decode, so generate trimmed ones; include markup characters.
-    "[A-Za-z0-9&<>\"'_.:/@-]([A-Za-z0-9 &<>\"'_.:/@-]{0,20}[A-Za-z0-9&<>\"'_.:/@-])?"
+    // Values are trimmed on decode, so generate trimmed ones: markup characters, any
+    // printable Unicode (emoji, CJK, right-to-left …).
+    prop_oneof![
+        "[A-Za-z0-9&<>\"'_.:/@-]([A-Za-z0-9 &<>\"'_.:/@-]{0,20}[A-Za-z0-9&<>\"'_.:/@-])?",
+        "\\PC{0,24}".prop_map(|s| s.trim().to_owned()),
+    ]
 }
 
 fn address() -> impl Strategy<Value = Address> {

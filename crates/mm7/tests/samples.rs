@@ -393,6 +393,15 @@ fn quirks_line_endings_and_prefixes() {
 }
 
 #[test]
+fn chunked_http_bodies_are_refused_not_misread() {
+    let raw = b"POST /mm7 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<a/>\n\r\n0\r\n\r\n";
+    assert!(matches!(
+        decode_http(raw, &Limits::default()),
+        Err(DecodeError::MalformedHttp(_))
+    ));
+}
+
+#[test]
 fn limits_are_typed_errors() {
     let bytes = sample("deliverreq-minimal-smil-instantcom.txt");
     let small = Limits {

@@ -106,9 +106,16 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
             '\r' => out.push_str("&#13;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
+            // XML 1.0 cannot carry other control characters, not even as references;
+            // writing one would make the whole message unparseable, so it is replaced.
+            c if is_forbidden_in_xml(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
+}
+
+fn is_forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 #[cfg(test)]
