@@ -78,9 +78,10 @@ fn decode(args: &DecodeArgs) -> Result<(), String> {
     let _ = &args.common; // mm7 commands touch no store
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let limits = Limits::default();
+    // --content-type describes a body given alone; a whole HTTP message has its own.
     let decoded = match &args.content_type {
-        Some(ct) => mm7::decode_body(&bytes, Some(ct), &limits),
-        None => mm7::decode_http(&bytes, &limits),
+        Some(ct) if !mm7::looks_like_http(&bytes) => mm7::decode_body(&bytes, Some(ct), &limits),
+        _ => mm7::decode_http(&bytes, &limits),
     }
     .map_err(|e| format!("{}: cannot decode: {e}", args.file.display()))?;
     let json = to_json(&decoded.envelope, &decoded.parts)?;

@@ -44,7 +44,7 @@ impl HttpHead {
 }
 
 /// Whether `raw` starts with an HTTP start line (`POST / HTTP/1.1`, `HTTP/1.1 200 OK`).
-pub(crate) fn looks_like_http(raw: &[u8]) -> bool {
+pub fn looks_like_http(raw: &[u8]) -> bool {
     let end = memchr::memchr(b'\n', raw).unwrap_or(raw.len()).min(8192);
     let line = String::from_utf8_lossy(&raw[..end]);
     parse_start_line(line.trim_end()).is_some()

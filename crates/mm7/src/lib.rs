@@ -34,7 +34,7 @@ pub use encode::{
     encode_body, encode_request, encode_response,
 };
 pub use error::{DecodeError, EncodeError, GroupError};
-pub use http::{HttpHead, StartLine};
+pub use http::{HttpHead, StartLine, looks_like_http};
 pub use limits::Limits;
 pub use message::{Body, ContentRef, Envelope, Kind};
 pub use part::Part;
