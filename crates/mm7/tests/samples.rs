@@ -393,6 +393,35 @@ fn quirks_line_endings_and_prefixes() {
 }
 
 #[test]
+fn flat_layout_without_content_element_and_start_naming_a_later_part() {
+    // No <Content href>: every non-root part is content. `start` names the SOAP part even
+    // though it is not first; base64 written as BASE64 with LF line ends.
+    let body = "--x\nContent-Type: image/png\nContent-Transfer-Encoding: BASE64\nContent-Location: a.png\n\niVBORw0K\nGgo=\n\
+--x\nContent-Type: text/xml\nContent-ID: <soap>\n\n<Envelope><Body><DeliverReq><MM7Version>6.8.0</MM7Version></DeliverReq></Body></Envelope>\n\
+--x\nContent-Type: text/plain\n\nhi\n--x--\n";
+    let d = mm7::decode_body(
+        body.as_bytes(),
+        Some("multipart/related; type=\"text/xml\"; start=\"<soap>\"; boundary=x"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(matches!(d.envelope.body, Body::DeliverReq(_)));
+    assert_eq!(d.parts.len(), 2);
+    assert_eq!(&*d.parts[0].data, b"\x89PNG\r\n\x1a\n");
+    assert_eq!(d.parts[0].content_location.as_deref(), Some("a.png"));
+    assert_eq!(&*d.parts[1].data, b"hi");
+}
+
+#[test]
+fn content_found_by_content_location() {
+    let body = "--x\r\nContent-Type: text/xml\r\n\r\n<Envelope><Body><DeliverReq><Content href=\"pic.jpg\"/></DeliverReq></Body></Envelope>\r\n\
+--x\r\nContent-Type: text/plain\r\n\r\nnot me\r\n--x\r\nContent-Type: image/jpeg\r\nContent-Location: pic.jpg\r\n\r\nJPEG\r\n--x--";
+    let d = mm7::decode_body(body.as_bytes(), None, &Limits::default()).unwrap();
+    assert_eq!(d.parts.len(), 1);
+    assert_eq!(&*d.parts[0].data, b"JPEG");
+}
+
+#[test]
 fn chunked_http_bodies_are_refused_not_misread() {
     let raw = b"POST /mm7 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<a/>\n\r\n0\r\n\r\n";
     assert!(matches!(
