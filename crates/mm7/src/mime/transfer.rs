@@ -38,12 +38,16 @@ pub(crate) fn decode<'a>(
 }
 
 fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
-    // Gather alphabet characters line by line (memchr finds the line ends) into a small
-    // staging buffer that stays in cache, and decode it in 4-character-aligned chunks.
-    const CHUNK: usize = 32 * 1024;
+    decode_base64_in_chunks(data, 32 * 1024)
+}
+
+/// Gathers alphabet characters line by line (memchr finds the line ends) into a small
+/// staging buffer that stays in cache, and decodes it in 4-character-aligned chunks of
+/// about `chunk` characters (a parameter so tests can cross chunk edges cheaply).
+fn decode_base64_in_chunks(data: &[u8], chunk: usize) -> Option<Vec<u8>> {
     let mut out = vec![0u8; data.len() / 4 * 3 + 3];
     let mut written = 0;
-    let mut staged: Vec<u8> = Vec::with_capacity(CHUNK + 128);
+    let mut staged: Vec<u8> = Vec::with_capacity(chunk + 128);
     let mut chunked = true;
     let mut rest = data;
     while !rest.is_empty() {
@@ -58,7 +62,7 @@ fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
             staged.extend_from_slice(line);
         }
         rest = rest.get(end + 1..).unwrap_or_default();
-        if chunked && staged.len() >= CHUNK {
+        if chunked && staged.len() >= chunk {
             // Padding only ends the data, so a 4-aligned prefix with no '=' decodes alone.
             let aligned = staged.len() / 4 * 4;
             if memchr::memchr(b'=', &staged[..aligned]).is_some() {
@@ -170,6 +174,23 @@ mod tests {
         let mut glued = b"QQ==\r\n".to_vec();
         glued.extend_from_slice(&encoded);
         assert!(decode(Some("base64"), &glued).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64_survives_any_whitespace_and_chunk_size(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+            breaks in proptest::collection::vec((0usize..5000, 0usize..4), 0..40),
+            chunk in 4usize..300,
+        ) {
+            let mut encoded = base64::engine::general_purpose::STANDARD.encode(&data).into_bytes();
+            for (at, kind) in breaks {
+                let at = at % (encoded.len() + 1);
+                let ws: &[u8] = [&b" "[..], b"\t", b"\r\n", b"\n"][kind];
+                encoded.splice(at..at, ws.iter().copied());
+            }
+            proptest::prop_assert_eq!(decode_base64_in_chunks(&encoded, chunk), Some(data));
+        }
     }
 
     #[test]
