@@ -30,6 +30,31 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// An address that is empty or cannot be read as a number, short code or e-mail.
+    #[error("not a usable address: {0:?}")]
+    InvalidAddress(String),
+    /// A region that is not an ISO 3166 alpha-2 code known to the numbering plan.
+    #[error("unknown region {0:?} for reading phone numbers")]
+    InvalidRegion(String),
+    /// A conversation needs at least one participant besides our own numbers.
+    #[error("a thread needs at least one participant other than our own numbers")]
+    NoParticipants,
+    /// The thing asked for does not exist (a thread, message, contact or job id).
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+    /// The number already belongs to another contact.
+    #[error("{number} already belongs to contact {contact_id}")]
+    NumberTaken { number: String, contact_id: i64 },
+    /// A pagination cursor that this store did not hand out.
+    #[error("not a valid page cursor: {0:?}")]
+    InvalidCursor(String),
+    /// A media file could not be written, read or removed.
+    #[error("media file {path}: {source}")]
+    Media {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// Any other SQLite failure.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
@@ -46,5 +71,18 @@ impl StoreError {
             ),
             _ => false,
         }
+    }
+
+    /// Whether the caller asked for something wrong (a bad address, cursor or id), as
+    /// opposed to the store failing.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            StoreError::InvalidAddress(_)
+                | StoreError::InvalidRegion(_)
+                | StoreError::NoParticipants
+                | StoreError::InvalidCursor(_)
+                | StoreError::NumberTaken { .. }
+        )
     }
 }

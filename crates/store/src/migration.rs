@@ -26,11 +26,58 @@ pub struct Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "store_meta",
-    sql: include_str!("../migrations/0001_store_meta.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "store_meta",
+        sql: include_str!("../migrations/0001_store_meta.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "contacts",
+        sql: include_str!("../migrations/0003_contacts.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "threads",
+        sql: include_str!("../migrations/0004_threads.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "messages",
+        sql: include_str!("../migrations/0005_messages.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "parts",
+        sql: include_str!("../migrations/0006_parts.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "delivery_and_outbox",
+        sql: include_str!("../migrations/0007_delivery_and_outbox.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "consent",
+        sql: include_str!("../migrations/0008_consent.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "relay_cursors",
+        sql: include_str!("../migrations/0009_relay_cursors.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "search",
+        sql: include_str!("../migrations/0010_search.sql"),
+    },
+];
 
 /// The schema version this build writes and understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

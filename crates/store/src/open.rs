@@ -1,10 +1,14 @@
-//! Opening the store: the file, the connection settings, the migrations.
+//! Opening the store: the file, the connection settings, the migrations, the media folder.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::address::NumberingPlan;
+use crate::events::{StoreEvent, Subscribers};
+use crate::media::MediaDir;
 use crate::{StoreError, migration};
 
 /// The database's file name inside the data directory.
@@ -14,11 +18,21 @@ pub const DATABASE_FILE_NAME: &str = "groupline.sqlite3";
 /// transient error.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The media folder's name inside the data directory.
+pub const MEDIA_DIR_NAME: &str = "media";
+
+/// How many pages SQLite may cache per connection (negative: KiB). Enough to keep the
+/// thread list's index and the hot end of the message index in memory.
+const CACHE_KIB: i64 = 64 * 1024;
+
 /// An open, migrated thread store.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
+    pub(crate) media: MediaDir,
+    pub(crate) plan: NumberingPlan,
+    pub(crate) subscribers: Subscribers,
 }
 
 impl Store {
@@ -70,10 +84,38 @@ impl Store {
             "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('created_at_unix_ms', ?1)",
             [now_unix_ms.to_string()],
         )?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        conn.pragma_update(None, "temp_store", "memory")?;
+        let media_dir = path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(MEDIA_DIR_NAME);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            media: MediaDir::new(media_dir),
+            plan: NumberingPlan::default(),
+            subscribers: Subscribers::default(),
         })
+    }
+
+    /// Reads national numbers in `plan`'s region from now on (US by default).
+    pub fn set_numbering_plan(&mut self, plan: NumberingPlan) {
+        self.plan = plan;
+    }
+
+    pub fn numbering_plan(&self) -> &NumberingPlan {
+        &self.plan
+    }
+
+    /// The folder holding media files, named by their sha256.
+    pub fn media_dir(&self) -> &Path {
+        self.media.path()
+    }
+
+    /// Subscribes to the change feed: every committed write's events, in commit order.
+    pub fn subscribe(&mut self) -> Receiver<StoreEvent> {
+        self.subscribers.subscribe()
     }
 
     /// The database file.

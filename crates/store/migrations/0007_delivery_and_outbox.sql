@@ -1,0 +1,45 @@
+-- Per-recipient delivery state of outgoing messages, and its history.
+CREATE TABLE deliveries (
+    message_id          INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    recipient           TEXT NOT NULL,
+    state               TEXT NOT NULL CHECK (state IN ('queued', 'submitted', 'accepted', 'delivered', 'read', 'failed', 'expired', 'rejected')),
+    provider_message_id TEXT,
+    status_code         INTEGER,
+    status_text         TEXT,
+    queued_at           INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    PRIMARY KEY (message_id, recipient)
+) STRICT, WITHOUT ROWID;
+
+-- Delivery reports arrive by MessageID and recipient.
+CREATE INDEX deliveries_by_provider_id ON deliveries (provider_message_id)
+    WHERE provider_message_id IS NOT NULL;
+
+CREATE TABLE delivery_events (
+    id          INTEGER PRIMARY KEY,
+    message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    recipient   TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    status_code INTEGER,
+    status_text TEXT,
+    at          INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX delivery_events_by_message ON delivery_events (message_id, recipient, id);
+
+-- The outbox: one job per (message, recipient). A job is due when state = 'pending' and
+-- next_attempt_at <= now; the TransactionID used for the last attempt is kept so a retry
+-- after a crash can be recognised by the provider and by us.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    message_id      INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    recipient       TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    transaction_id  TEXT,
+    UNIQUE (message_id, recipient)
+) STRICT;
+
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'pending';

@@ -1,0 +1,159 @@
+//! The consent ledger: who agreed to be texted and who asked us to stop, with evidence.
+//!
+//! Invariant: append-only (the database refuses UPDATE and DELETE on it, migration 0008);
+//! a number's current standing is its latest opt-in or opt-out.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::ids::MessageId;
+use crate::{Store, StoreError, Writer};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentKind {
+    OptIn,
+    OptOut,
+    /// The one confirmation the rules allow after an opt-out.
+    ConfirmationSent,
+}
+
+impl ConsentKind {
+    fn as_sql(self) -> &'static str {
+        match self {
+            ConsentKind::OptIn => "opt_in",
+            ConsentKind::OptOut => "opt_out",
+            ConsentKind::ConfirmationSent => "confirmation_sent",
+        }
+    }
+
+    fn from_sql(s: &str) -> rusqlite::Result<Self> {
+        Ok(match s {
+            "opt_in" => ConsentKind::OptIn,
+            "opt_out" => ConsentKind::OptOut,
+            "confirmation_sent" => ConsentKind::ConfirmationSent,
+            other => return Err(crate::sql::bad_enum("consent_events.event", other)),
+        })
+    }
+}
+
+/// What shows the event happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Evidence {
+    /// A note (e.g. "verbal consent on the phone, 3 May").
+    Text(String),
+    /// The message that carried it (e.g. an inbound "STOP").
+    Message(MessageId),
+    /// A file (a signed form), by media sha256 or name.
+    File(String),
+}
+
+/// A ledger entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentEvent {
+    pub id: i64,
+    pub number: String,
+    pub kind: ConsentKind,
+    /// Where it came from: "keyword", "web_form", "agent", ...
+    pub source: String,
+    pub evidence: Evidence,
+    /// Who recorded it, when a person did.
+    pub agent: Option<String>,
+    pub at: i64,
+}
+
+/// A number's current standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    Unknown,
+    OptedIn,
+    OptedOut,
+}
+
+impl Writer<'_> {
+    /// Appends an event for `number` (any format).
+    pub fn record_consent(
+        &mut self,
+        number: &str,
+        kind: ConsentKind,
+        source: &str,
+        evidence: &Evidence,
+        agent: Option<&str>,
+        at: i64,
+    ) -> Result<i64, StoreError> {
+        let number = self.plan.canonical(number)?;
+        let (evidence_kind, text, message) = match evidence {
+            Evidence::Text(t) => ("text", t.clone(), None),
+            Evidence::Message(m) => ("message", m.0.to_string(), Some(*m)),
+            Evidence::File(f) => ("file", f.clone(), None),
+        };
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO consent_events (number, event, source, evidence_kind, evidence,
+                     evidence_message_id, agent, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                number.as_str(),
+                kind.as_sql(),
+                source,
+                evidence_kind,
+                text,
+                message,
+                agent,
+                at
+            ])?;
+        Ok(self.conn().last_insert_rowid())
+    }
+}
+
+impl Store {
+    /// Every event for `number` (any format), oldest first.
+    pub fn consent_history(&self, number: &str) -> Result<Vec<ConsentEvent>, StoreError> {
+        let number = self.plan.canonical(number)?;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, number, event, source, evidence_kind, evidence, evidence_message_id, agent, at
+                 FROM consent_events WHERE number = ?1 ORDER BY id",
+            )?
+            .query_map([number.as_str()], |r| {
+                let evidence = match r.get::<_, String>(4)?.as_str() {
+                    "message" => Evidence::Message(r.get(6)?),
+                    "file" => Evidence::File(r.get(5)?),
+                    _ => Evidence::Text(r.get(5)?),
+                };
+                Ok(ConsentEvent {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    kind: ConsentKind::from_sql(&r.get::<_, String>(2)?)?,
+                    source: r.get(3)?,
+                    evidence,
+                    agent: r.get(7)?,
+                    at: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The latest opt-in or opt-out of `number` decides.
+    pub fn consent_status(&self, number: &str) -> Result<ConsentStatus, StoreError> {
+        let number = self.plan.canonical(number)?;
+        let latest: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT event FROM consent_events
+                 WHERE number = ?1 AND event IN ('opt_in', 'opt_out') ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([number.as_str()], |r| r.get(0))
+            .optional()?;
+        Ok(match latest.as_deref() {
+            Some("opt_in") => ConsentStatus::OptedIn,
+            Some(_) => ConsentStatus::OptedOut,
+            None => ConsentStatus::Unknown,
+        })
+    }
+}

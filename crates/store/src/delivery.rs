@@ -1,0 +1,223 @@
+//! Per-recipient delivery state of outgoing messages, with the MM7 status behind each change.
+//!
+//! Invariant: the current state only moves forward (queued → submitted → accepted → a
+//! final outcome → read). Reports arrive out of order (a late "accepted" after
+//! "delivered"); every report is kept in `delivery_events`, but a step backwards does not
+//! change the current state.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::events::StoreEvent;
+use crate::ids::MessageId;
+use crate::{StoreError, Writer};
+
+/// Where an outgoing message stands for one recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Queued,
+    Submitted,
+    Accepted,
+    Delivered,
+    Read,
+    Failed,
+    Expired,
+    Rejected,
+}
+
+impl DeliveryState {
+    pub(crate) fn as_sql(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "queued",
+            DeliveryState::Submitted => "submitted",
+            DeliveryState::Accepted => "accepted",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Read => "read",
+            DeliveryState::Failed => "failed",
+            DeliveryState::Expired => "expired",
+            DeliveryState::Rejected => "rejected",
+        }
+    }
+
+    fn from_sql(s: &str) -> rusqlite::Result<Self> {
+        Ok(match s {
+            "queued" => DeliveryState::Queued,
+            "submitted" => DeliveryState::Submitted,
+            "accepted" => DeliveryState::Accepted,
+            "delivered" => DeliveryState::Delivered,
+            "read" => DeliveryState::Read,
+            "failed" => DeliveryState::Failed,
+            "expired" => DeliveryState::Expired,
+            "rejected" => DeliveryState::Rejected,
+            other => return Err(crate::sql::bad_enum("deliveries.state", other)),
+        })
+    }
+
+    /// How far along a state is; a change applies only to a higher rank.
+    fn rank(self) -> u8 {
+        match self {
+            DeliveryState::Queued => 0,
+            DeliveryState::Submitted => 1,
+            DeliveryState::Accepted => 2,
+            DeliveryState::Delivered
+            | DeliveryState::Failed
+            | DeliveryState::Expired
+            | DeliveryState::Rejected => 3,
+            DeliveryState::Read => 4,
+        }
+    }
+}
+
+/// One recipient's delivery state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub recipient: String,
+    pub state: DeliveryState,
+    pub provider_message_id: Option<String>,
+    pub status_code: Option<i64>,
+    pub status_text: Option<String>,
+    pub queued_at: i64,
+    pub updated_at: i64,
+}
+
+/// A report of a new state for one recipient.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryUpdate<'a> {
+    pub state: DeliveryState,
+    /// The MessageID the provider gave this recipient's submission (kept once known).
+    pub provider_message_id: Option<&'a str>,
+    /// The MM7 status code and text.
+    pub status_code: Option<i64>,
+    pub status_text: Option<&'a str>,
+    pub at: i64,
+}
+
+impl Writer<'_> {
+    /// Records a report for `recipient` of `message`. Returns whether the current state
+    /// changed (it does not move backwards).
+    pub fn update_delivery(
+        &mut self,
+        message: MessageId,
+        recipient: &str,
+        update: &DeliveryUpdate<'_>,
+    ) -> Result<bool, StoreError> {
+        let recipient = self.plan.canonical(recipient)?;
+        let recipient = recipient.as_str();
+        let current: Option<String> = self
+            .conn()
+            .prepare_cached(
+                "SELECT state FROM deliveries WHERE message_id = ?1 AND recipient = ?2",
+            )?
+            .query_row(params![message, recipient], |r| r.get(0))
+            .optional()?;
+        let current = current.ok_or(StoreError::NotFound {
+            what: "delivery for message",
+            id: message.0,
+        })?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO delivery_events (message_id, recipient, state, status_code, status_text, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                message,
+                recipient,
+                update.state.as_sql(),
+                update.status_code,
+                update.status_text,
+                update.at
+            ])?;
+        let forward = update.state.rank() > DeliveryState::from_sql(&current)?.rank();
+        self.conn()
+            .prepare_cached(
+                "UPDATE deliveries SET
+                    provider_message_id = coalesce(?3, provider_message_id),
+                    state = CASE WHEN ?7 THEN ?4 ELSE state END,
+                    status_code = CASE WHEN ?7 THEN ?5 ELSE status_code END,
+                    status_text = CASE WHEN ?7 THEN ?6 ELSE status_text END,
+                    updated_at = CASE WHEN ?7 THEN ?8 ELSE updated_at END
+                 WHERE message_id = ?1 AND recipient = ?2",
+            )?
+            .execute(params![
+                message,
+                recipient,
+                update.provider_message_id,
+                update.state.as_sql(),
+                update.status_code,
+                update.status_text,
+                forward,
+                update.at
+            ])?;
+        if forward {
+            let thread_id = self.thread_of(message)?;
+            self.emit(StoreEvent::DeliveryChanged {
+                thread_id,
+                message_id: message,
+                recipient: recipient.to_owned(),
+            });
+        }
+        Ok(forward)
+    }
+
+    /// Records a delivery report that names the provider's MessageID rather than ours.
+    /// Returns the message it belongs to, or `None` when no submission had that id.
+    pub fn update_delivery_by_provider_id(
+        &mut self,
+        provider_message_id: &str,
+        recipient: &str,
+        update: &DeliveryUpdate<'_>,
+    ) -> Result<Option<MessageId>, StoreError> {
+        let canonical = self.plan.canonical(recipient)?;
+        let message: Option<MessageId> = self
+            .conn()
+            .prepare_cached(
+                "SELECT message_id FROM deliveries WHERE provider_message_id = ?1 AND recipient = ?2",
+            )?
+            .query_row(params![provider_message_id, canonical.as_str()], |r| r.get(0))
+            .optional()?;
+        let Some(message) = message else {
+            return Ok(None);
+        };
+        self.update_delivery(message, recipient, update)?;
+        Ok(Some(message))
+    }
+}
+
+/// The delivery rows of `messages`, by recipient.
+pub(crate) fn deliveries_of(
+    conn: &rusqlite::Connection,
+    messages: &[MessageId],
+) -> Result<HashMap<MessageId, Vec<Delivery>>, StoreError> {
+    let mut out: HashMap<MessageId, Vec<Delivery>> = HashMap::new();
+    if messages.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_id, recipient, state, provider_message_id, status_code, status_text,
+                queued_at, updated_at
+         FROM deliveries WHERE message_id IN (SELECT value FROM json_each(?1))
+         ORDER BY message_id, recipient",
+    )?;
+    let rows = stmt.query_map([crate::sql::json_ids(messages.iter().map(|m| m.0))], |r| {
+        Ok((
+            r.get::<_, MessageId>(0)?,
+            Delivery {
+                recipient: r.get(1)?,
+                state: DeliveryState::from_sql(&r.get::<_, String>(2)?)?,
+                provider_message_id: r.get(3)?,
+                status_code: r.get(4)?,
+                status_text: r.get(5)?,
+                queued_at: r.get(6)?,
+                updated_at: r.get(7)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (message, delivery) = row?;
+        out.entry(message).or_default().push(delivery);
+    }
+    Ok(out)
+}

@@ -1,0 +1,335 @@
+//! Messages: storing one (deduplicated by the provider's MessageID) and reading a thread's
+//! messages newest first with their parts and per-recipient delivery states.
+//!
+//! Invariant: a message is stored in the same transaction that updates its thread's
+//! denormalized fields (see [`crate::threads`]); the full-text index is kept in step by
+//! triggers (migration 0010).
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::delivery::{Delivery, deliveries_of};
+use crate::events::StoreEvent;
+use crate::ids::{MessageId, ThreadId};
+use crate::page::{Page, clamp_limit, parse_ints};
+use crate::parts::{Part, parts_of};
+use crate::threads::preview_of;
+use crate::{Store, StoreError, Writer};
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Where a message stands locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// Received, not yet seen.
+    Unread,
+    /// Received and seen.
+    Read,
+    /// Written here, waiting in the outbox.
+    Queued,
+    /// Being submitted.
+    Sending,
+    /// Submitted to every recipient.
+    Sent,
+    /// Could not be sent to at least one recipient.
+    Failed,
+}
+
+impl Direction {
+    fn as_sql(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+
+    fn from_sql(s: &str) -> rusqlite::Result<Self> {
+        match s {
+            "in" => Ok(Direction::In),
+            "out" => Ok(Direction::Out),
+            other => Err(crate::sql::bad_enum("messages.direction", other)),
+        }
+    }
+}
+
+impl MessageState {
+    pub(crate) fn as_sql(self) -> &'static str {
+        match self {
+            MessageState::Unread => "unread",
+            MessageState::Read => "read",
+            MessageState::Queued => "queued",
+            MessageState::Sending => "sending",
+            MessageState::Sent => "sent",
+            MessageState::Failed => "failed",
+        }
+    }
+
+    fn from_sql(s: &str) -> rusqlite::Result<Self> {
+        Ok(match s {
+            "unread" => MessageState::Unread,
+            "read" => MessageState::Read,
+            "queued" => MessageState::Queued,
+            "sending" => MessageState::Sending,
+            "sent" => MessageState::Sent,
+            "failed" => MessageState::Failed,
+            other => return Err(crate::sql::bad_enum("messages.state", other)),
+        })
+    }
+}
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub thread_id: ThreadId,
+    pub direction: Direction,
+    /// Who wrote it, in any format (canonicalized here); our own number for outgoing.
+    pub author: &'a str,
+    pub body: &'a str,
+    pub subject: Option<&'a str>,
+    /// Our time: received, or created for outgoing (Unix ms). Orders the thread.
+    pub at: i64,
+    /// The provider's timestamp, when given.
+    pub provider_at: Option<i64>,
+    /// The provider's MessageID of an inbound message; a second message with the same id
+    /// is a duplicate and is not stored again.
+    pub provider_message_id: Option<&'a str>,
+    pub linked_id: Option<&'a str>,
+    pub transaction_id: Option<&'a str>,
+    pub state: MessageState,
+}
+
+/// The outcome of [`Writer::add_message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddedMessage {
+    pub id: MessageId,
+    /// The provider's MessageID was already stored: nothing was written.
+    pub duplicate: bool,
+}
+
+/// A message as a thread view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub thread_id: ThreadId,
+    pub direction: Direction,
+    pub author: String,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub subject: Option<String>,
+    pub at: i64,
+    pub provider_at: Option<i64>,
+    pub provider_message_id: Option<String>,
+    pub linked_id: Option<String>,
+    pub transaction_id: Option<String>,
+    pub state: MessageState,
+    pub parts: Vec<Part>,
+    /// Per-recipient states of an outgoing message (empty for inbound).
+    pub deliveries: Vec<Delivery>,
+}
+
+/// Which messages of a thread to read.
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    pub limit: usize,
+    /// A cursor from the previous page (older messages follow).
+    pub before: Option<String>,
+}
+
+impl Writer<'_> {
+    /// Stores a message in its thread, or recognises it as a duplicate.
+    pub fn add_message(&mut self, m: &NewMessage<'_>) -> Result<AddedMessage, StoreError> {
+        let author = self.plan.canonical(m.author)?;
+        let inserted: Option<MessageId> = self
+            .conn()
+            .prepare_cached(
+                "INSERT INTO messages (thread_id, direction, author, body, subject, at, provider_at,
+                     provider_message_id, linked_id, transaction_id, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+                 RETURNING id",
+            )?
+            .query_row(
+                params![
+                    m.thread_id,
+                    m.direction.as_sql(),
+                    author.as_str(),
+                    m.body,
+                    m.subject,
+                    m.at,
+                    m.provider_at,
+                    m.provider_message_id,
+                    m.linked_id,
+                    m.transaction_id,
+                    m.state.as_sql()
+                ],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+                {
+                    StoreError::NotFound {
+                        what: "thread",
+                        id: m.thread_id.0,
+                    }
+                }
+                other => StoreError::Sqlite(other),
+            })?;
+        let Some(id) = inserted else {
+            let existing: MessageId = self
+                .conn()
+                .prepare_cached("SELECT id FROM messages WHERE provider_message_id = ?1")?
+                .query_row([m.provider_message_id], |r| r.get(0))?;
+            return Ok(AddedMessage {
+                id: existing,
+                duplicate: true,
+            });
+        };
+        let author_text = author.as_str().to_owned();
+        self.touch_thread(
+            m.thread_id,
+            id,
+            m.at,
+            || (preview_of(m.body, m.subject), author_text),
+            m.state == MessageState::Unread,
+        );
+        self.emit(StoreEvent::MessageAdded {
+            thread_id: m.thread_id,
+            message_id: id,
+        });
+        Ok(AddedMessage {
+            id,
+            duplicate: false,
+        })
+    }
+
+    /// Sets an outgoing message's local state (queued, sending, sent, failed).
+    pub fn set_message_state(
+        &mut self,
+        id: MessageId,
+        state: MessageState,
+    ) -> Result<(), StoreError> {
+        let thread: Option<ThreadId> = self
+            .conn()
+            .prepare_cached("UPDATE messages SET state = ?2 WHERE id = ?1 RETURNING thread_id")?
+            .query_row(params![id, state.as_sql()], |r| r.get(0))
+            .optional()?;
+        let thread = thread.ok_or(StoreError::NotFound {
+            what: "message",
+            id: id.0,
+        })?;
+        self.emit(StoreEvent::ThreadChanged { thread_id: thread });
+        Ok(())
+    }
+
+    /// The thread a message belongs to.
+    pub(crate) fn thread_of(&self, id: MessageId) -> Result<ThreadId, StoreError> {
+        self.conn()
+            .prepare_cached("SELECT thread_id FROM messages WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "message",
+                id: id.0,
+            })
+    }
+}
+
+const MESSAGE_COLUMNS: &str = "m.id, m.thread_id, m.direction, m.author, c.display_name, m.body, \
+     m.subject, m.at, m.provider_at, m.provider_message_id, m.linked_id, m.transaction_id, m.state";
+
+fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: row.get(0)?,
+        thread_id: row.get(1)?,
+        direction: Direction::from_sql(&row.get::<_, String>(2)?)?,
+        author: row.get(3)?,
+        author_name: row.get(4)?,
+        body: row.get(5)?,
+        subject: row.get(6)?,
+        at: row.get(7)?,
+        provider_at: row.get(8)?,
+        provider_message_id: row.get(9)?,
+        linked_id: row.get(10)?,
+        transaction_id: row.get(11)?,
+        state: MessageState::from_sql(&row.get::<_, String>(12)?)?,
+        parts: Vec::new(),
+        deliveries: Vec::new(),
+    })
+}
+
+impl Store {
+    /// A page of a thread's messages, newest first, with parts and delivery states.
+    pub fn messages(
+        &self,
+        thread: ThreadId,
+        query: &MessageQuery,
+    ) -> Result<Page<Message>, StoreError> {
+        let limit = clamp_limit(query.limit);
+        let [at, id] = match &query.before {
+            Some(c) => parse_ints::<2>(c)?,
+            None => [i64::MAX, i64::MAX],
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             LEFT JOIN contact_numbers cn ON cn.number = m.author
+             LEFT JOIN contacts c ON c.id = cn.contact_id
+             WHERE m.thread_id = ?1 AND (m.at, m.id) < (?2, ?3)
+             ORDER BY m.at DESC, m.id DESC
+             LIMIT ?4"
+        ))?;
+        let rows = stmt
+            .query_map(params![thread, at, id, limit as i64 + 1], message_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut page = Page::from_rows(rows, limit, |m| format!("{}.{}", m.at, m.id));
+        self.attach_details(&mut page.items)?;
+        Ok(page)
+    }
+
+    /// One message with its parts and delivery states.
+    pub fn message(&self, id: MessageId) -> Result<Message, StoreError> {
+        let m = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m
+                 LEFT JOIN contact_numbers cn ON cn.number = m.author
+                 LEFT JOIN contacts c ON c.id = cn.contact_id
+                 WHERE m.id = ?1"
+            ))?
+            .query_row([id], message_from_row)
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "message",
+                id: id.0,
+            })?;
+        let mut one = vec![m];
+        self.attach_details(&mut one)?;
+        Ok(one.remove(0))
+    }
+
+    fn attach_details(&self, messages: &mut [Message]) -> Result<(), StoreError> {
+        let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
+        let mut parts: HashMap<MessageId, Vec<Part>> = parts_of(&self.conn, &ids)?;
+        let outgoing: Vec<MessageId> = messages
+            .iter()
+            .filter(|m| m.direction == Direction::Out)
+            .map(|m| m.id)
+            .collect();
+        let mut deliveries = deliveries_of(&self.conn, &outgoing)?;
+        for m in messages {
+            m.parts = parts.remove(&m.id).unwrap_or_default();
+            m.deliveries = deliveries.remove(&m.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}

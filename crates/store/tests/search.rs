@@ -1,0 +1,147 @@
+//! Full-text search over messages and thread participants, on a real database.
+
+mod fixture;
+
+use store::{ContactInput, SearchQuery};
+
+fn search(store: &store::Store, text: &str) -> store::SearchResults {
+    store
+        .search(&SearchQuery {
+            text: text.into(),
+            limit: 50,
+            after: None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn bodies_and_subjects_match_with_snippets_newest_first() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123", "6175550177"]);
+    let a = fixture::say(
+        &mut f.store,
+        t,
+        "6175550123",
+        "The tow truck is stuck on Route 9",
+        10,
+    );
+    fixture::say(&mut f.store, t, "6175550177", "nothing to see", 11);
+    let b = fixture::say(
+        &mut f.store,
+        t,
+        "6175550177",
+        "Towing receipt attached, claim 4411",
+        12,
+    );
+    let subject = f
+        .store
+        .write(|w| {
+            w.add_message(&store::NewMessage {
+                subject: Some("Claim 4411 photos"),
+                ..fixture::incoming(t, "6175550123", "", 13)
+            })
+        })
+        .unwrap()
+        .id;
+
+    let hits = search(&f.store, "tow");
+    let ids: Vec<_> = hits.messages.items.iter().map(|h| h.message_id).collect();
+    assert_eq!(ids, [b, a], "prefix match, newest first");
+    let snippet = &hits.messages.items[1].snippet;
+    assert!(
+        snippet.iter().any(|p| p.hit && p.text == "tow"),
+        "{snippet:?}"
+    );
+
+    let hits = search(&f.store, "claim 4411");
+    let ids: Vec<_> = hits.messages.items.iter().map(|h| h.message_id).collect();
+    assert_eq!(ids, [subject, b]);
+    // FTS5 syntax in user text is just words.
+    assert!(search(&f.store, "\"tow OR NEAR(").messages.items.is_empty());
+    assert!(search(&f.store, "").messages.items.is_empty());
+}
+
+#[test]
+fn hits_page_by_key() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    for i in 0..7 {
+        fixture::say(
+            &mut f.store,
+            t,
+            "6175550123",
+            &format!("estimate number {i}"),
+            i,
+        );
+    }
+    let mut seen = 0;
+    let mut after = None;
+    loop {
+        let r = f
+            .store
+            .search(&SearchQuery {
+                text: "estimate".into(),
+                limit: 3,
+                after: after.clone(),
+            })
+            .unwrap();
+        seen += r.messages.items.len();
+        match r.messages.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 7);
+}
+
+#[test]
+fn participant_names_and_numbers_find_the_thread_and_follow_contact_edits() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123", "6175550177"]);
+    let other = fixture::thread(&mut f.store, &["6175550188"]);
+    for q in ["617-555-0123", "+1 (617) 555-0123", "6175550123"] {
+        let hits = search(&f.store, q);
+        let threads: Vec<_> = hits.threads.iter().map(|h| h.thread_id).collect();
+        assert_eq!(threads, [t], "{q}");
+    }
+    assert!(search(&f.store, "Dana").threads.is_empty());
+    let dana = f
+        .store
+        .write(|w| {
+            w.add_contact(
+                &ContactInput {
+                    display_name: "Dana Driver",
+                    numbers: vec!["+16175550123"],
+                    ..Default::default()
+                },
+                1,
+            )
+        })
+        .unwrap();
+    let threads: Vec<_> = search(&f.store, "dana")
+        .threads
+        .iter()
+        .map(|h| h.thread_id)
+        .collect();
+    assert_eq!(threads, [t]);
+    // Dana's number changes: the old thread no longer matches her name.
+    f.store
+        .write(|w| {
+            w.update_contact(
+                dana,
+                &ContactInput {
+                    display_name: "Dana Driver",
+                    numbers: vec!["6175550188"],
+                    ..Default::default()
+                },
+                2,
+            )
+        })
+        .unwrap();
+    let threads: Vec<_> = search(&f.store, "dana")
+        .threads
+        .iter()
+        .map(|h| h.thread_id)
+        .collect();
+    assert_eq!(threads, [other]);
+}
