@@ -11,7 +11,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, Parser, Subcommand};
 use engine::{DataDir, EngineError, Session};
 
+mod bench_cmd;
+mod bench_store;
+mod contacts_cmd;
 mod mm7_cmd;
+mod output;
+mod paths_cmd;
+mod search_cmd;
+mod table;
+mod threads_cmd;
 
 #[derive(Debug, Parser)]
 #[command(name = "groupline", version, about = "Business group texting over MM7")]
@@ -26,6 +34,18 @@ enum Command {
     Status(Common),
     /// Decode and encode MM7 messages (issue 3).
     Mm7(mm7_cmd::Mm7Args),
+    /// List threads, pinned first, then by last activity.
+    Threads(threads_cmd::ThreadsArgs),
+    /// Show one thread's messages, newest page first.
+    Show(threads_cmd::ShowArgs),
+    /// Full-text search over messages, subjects and participants.
+    Search(search_cmd::SearchArgs),
+    /// List contacts, or find the one behind a number.
+    Contacts(contacts_cmd::ContactsArgs),
+    /// Print the data directory, database file and media folder.
+    Paths(paths_cmd::PathsArgs),
+    /// Measure the store (and other parts) and print figures.
+    Bench(bench_cmd::BenchArgs),
 }
 
 /// Options every subcommand takes.
@@ -41,6 +61,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Mm7(args) = &cli.command {
         return mm7_cmd::run(args);
+    }
+    if let Command::Bench(args) = &cli.command {
+        return bench_cmd::run(args);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,7 +86,12 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             Ok(())
         }
         // Dispatched in main: its failures are codec errors, not engine errors.
-        Command::Mm7(_) => Ok(()),
+        Command::Mm7(_) | Command::Bench(_) => Ok(()),
+        Command::Threads(args) => threads_cmd::run_threads(args),
+        Command::Show(args) => threads_cmd::run_show(args),
+        Command::Search(args) => search_cmd::run(args),
+        Command::Contacts(args) => contacts_cmd::run(args),
+        Command::Paths(args) => paths_cmd::run(args),
     }
 }
 

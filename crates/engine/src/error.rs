@@ -32,6 +32,10 @@ pub enum ErrorCode {
     StoreNewerSchema,
     StoreBusy,
     StoreFailed,
+    /// The thread, message or contact asked for does not exist.
+    NotFound,
+    /// The request itself is wrong: a bad address, page cursor or duplicate number.
+    InvalidInput,
     Internal,
 }
 
@@ -46,6 +50,8 @@ impl EngineError {
             }
             EngineError::Store(e) if e.is_transient() => ErrorCode::StoreBusy,
             EngineError::Store(store::StoreError::Open { .. }) => ErrorCode::DataDirUnavailable,
+            EngineError::Store(store::StoreError::NotFound { .. }) => ErrorCode::NotFound,
+            EngineError::Store(e) if e.is_invalid_input() => ErrorCode::InvalidInput,
             EngineError::Store(_) => ErrorCode::StoreFailed,
             EngineError::Poisoned => ErrorCode::Internal,
         }

@@ -4,8 +4,10 @@
 //! inbound polling of the relay, compliance, media) and owns configuration. It never depends
 //! on Tauri; the shells are thin layers over the functions here.
 //!
-//! Today it resolves the data directory, opens the store and reports the app's status;
-//! the pipelines arrive with issue 6.
+//! Today it resolves the data directory, opens the store, reports the app's status and
+//! serves the store's reads (threads, messages, search, contacts); the pipelines arrive
+//! with issue 6. The store's types are re-exported as [`store`] so shells need no direct
+//! dependency on it.
 
 mod data_dir;
 mod error;
@@ -13,7 +15,8 @@ mod session;
 
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};
-pub use session::{AppStatus, Session};
+pub use session::{AppStatus, Paths, Session, ThreadView};
+pub use store;
 
 /// Groupline's version, the same for every crate of the workspace.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,9 +1,14 @@
 //! A session: one data directory and its open store, shared by every caller in a process.
 
-use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
-use store::Store;
+use store::{
+    Contact, ContactQuery, MessageQuery, Page, SearchQuery, SearchResults, Store, StoreEvent,
+    ThreadId, ThreadListQuery, ThreadSummary,
+};
 
 use crate::{DataDir, EngineError};
 
@@ -16,6 +21,26 @@ pub struct AppStatus {
     pub schema_version: u32,
 }
 
+/// Where a session keeps things on disk (`groupline paths`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Paths {
+    pub data_dir: String,
+    pub database: String,
+    pub media_dir: String,
+}
+
+/// A thread's header and a page of its messages, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadView {
+    pub thread: ThreadSummary,
+    pub messages: Page<store::Message>,
+}
+
+/// Media files younger than this are spared by the startup sweep: another process (the CLI
+/// beside the app) may have written one and not yet committed its row.
+const MEDIA_SWEEP_GRACE: Duration = Duration::from_secs(3600);
+
 /// An open data directory.
 #[derive(Debug)]
 pub struct Session {
@@ -27,8 +52,16 @@ pub struct Session {
 
 impl Session {
     /// Opens the store in `data_dir`, creating and migrating it as needed.
+    ///
+    /// Media files left without a row by a crash (written, then never committed) are
+    /// removed here, once they are older than an hour.
     pub fn open(data_dir: DataDir, now_unix_ms: i64) -> Result<Self, EngineError> {
         let store = Store::open_in(data_dir.path(), now_unix_ms)?;
+        let now = SystemTime::UNIX_EPOCH + Duration::from_millis(now_unix_ms.max(0) as u64);
+        store.sweep_media(
+            now.checked_sub(MEDIA_SWEEP_GRACE)
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+        )?;
         Ok(Session {
             data_dir,
             store: Mutex::new(store),
@@ -39,9 +72,65 @@ impl Session {
         &self.data_dir
     }
 
+    fn store(&self) -> Result<MutexGuard<'_, Store>, EngineError> {
+        self.store.lock().map_err(|_| EngineError::Poisoned)
+    }
+
+    /// The data directory, the database file and the media folder.
+    pub fn paths(&self) -> Result<Paths, EngineError> {
+        let store = self.store()?;
+        Ok(Paths {
+            data_dir: self.data_dir.path().display().to_string(),
+            database: store.path().display().to_string(),
+            media_dir: store.media_dir().display().to_string(),
+        })
+    }
+
+    /// A page of the thread list (pinned, then most recent).
+    pub fn threads(&self, query: &ThreadListQuery) -> Result<Page<ThreadSummary>, EngineError> {
+        Ok(self.store()?.threads(query)?)
+    }
+
+    /// A thread and a page of its messages, newest first.
+    pub fn thread(&self, id: ThreadId, query: &MessageQuery) -> Result<ThreadView, EngineError> {
+        let store = self.store()?;
+        Ok(ThreadView {
+            thread: store.thread(id)?,
+            messages: store.messages(id, query)?,
+        })
+    }
+
+    /// Full-text search over messages and threads.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, EngineError> {
+        Ok(self.store()?.search(query)?)
+    }
+
+    /// A page of contacts by name.
+    pub fn contacts(&self, query: &ContactQuery) -> Result<Page<Contact>, EngineError> {
+        Ok(self.store()?.contacts(query)?)
+    }
+
+    /// The contact a number belongs to, in any format.
+    pub fn contact_by_number(&self, number: &str) -> Result<Option<Contact>, EngineError> {
+        Ok(self.store()?.contact_by_number(number)?)
+    }
+
+    /// The store's change feed: every committed write's events.
+    pub fn subscribe(&self) -> Result<Receiver<StoreEvent>, EngineError> {
+        Ok(self.store()?.subscribe())
+    }
+
+    /// Runs one write transaction on the store (for the pipelines and the shells' edits).
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut store::Writer<'_>) -> Result<T, store::StoreError>,
+    ) -> Result<T, EngineError> {
+        Ok(self.store()?.write(f)?)
+    }
+
     /// The version, data directory and schema version, read from the open store.
     pub fn status(&self) -> Result<AppStatus, EngineError> {
-        let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+        let store = self.store()?;
         Ok(AppStatus {
             version: crate::VERSION.to_owned(),
             data_dir: self.data_dir.path().display().to_string(),
@@ -69,6 +158,75 @@ mod tests {
                 .join(store::DATABASE_FILE_NAME)
                 .exists()
         );
+    }
+
+    #[test]
+    fn reads_go_through_the_session_and_errors_have_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::resolve(Some(dir.path().to_path_buf()), None).unwrap();
+        let session = Session::open(data, 0).unwrap();
+        let feed = session.subscribe().unwrap();
+        let t = session
+            .write(|w| {
+                let t = w.resolve_thread(["6175550123"], 1)?;
+                w.add_message(&store::NewMessage {
+                    thread_id: t.id,
+                    direction: store::Direction::In,
+                    author: "6175550123",
+                    body: "the adjuster is here",
+                    subject: None,
+                    at: 2,
+                    provider_at: None,
+                    provider_message_id: None,
+                    linked_id: None,
+                    transaction_id: None,
+                    state: store::MessageState::Unread,
+                })?;
+                Ok(t.id)
+            })
+            .unwrap();
+        assert!(feed.try_iter().count() >= 2);
+        let list = session
+            .threads(&ThreadListQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(list.items[0].id, t);
+        let view = session
+            .thread(
+                t,
+                &MessageQuery {
+                    limit: 10,
+                    before: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(view.messages.items[0].body, "the adjuster is here");
+        let hits = session
+            .search(&SearchQuery {
+                text: "adjuster".into(),
+                limit: 5,
+                after: None,
+            })
+            .unwrap();
+        assert_eq!(hits.messages.items.len(), 1);
+        let paths = session.paths().unwrap();
+        assert!(paths.database.ends_with(store::DATABASE_FILE_NAME));
+        assert!(paths.media_dir.ends_with(store::MEDIA_DIR_NAME));
+
+        let missing = session
+            .thread(ThreadId(999), &MessageQuery::default())
+            .unwrap_err();
+        assert_eq!(missing.code(), crate::ErrorCode::NotFound);
+        let bad = session
+            .threads(&ThreadListQuery {
+                limit: 10,
+                after: Some("junk".into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(bad.code(), crate::ErrorCode::InvalidInput);
     }
 
     #[test]

@@ -146,13 +146,22 @@ impl ParticipantKey {
         participants: impl IntoIterator<Item = &'a str>,
         own: &[Address],
     ) -> Result<Self, StoreError> {
-        let mut set = BTreeSet::new();
-        for raw in participants {
-            let address = plan.canonical(raw)?;
-            if !own.contains(&address) {
-                set.insert(address);
-            }
-        }
+        let addresses = participants
+            .into_iter()
+            .map(|raw| plan.canonical(raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::from_canonical(addresses, own)
+    }
+
+    /// The key of addresses already in canonical form.
+    pub fn from_canonical(
+        participants: impl IntoIterator<Item = Address>,
+        own: &[Address],
+    ) -> Result<Self, StoreError> {
+        let set: BTreeSet<Address> = participants
+            .into_iter()
+            .filter(|a| !own.contains(a))
+            .collect();
         if set.is_empty() {
             return Err(StoreError::NoParticipants);
         }

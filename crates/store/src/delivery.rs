@@ -2,8 +2,7 @@
 //!
 //! Invariant: the current state only moves forward (queued → submitted → accepted → a
 //! final outcome → read). Reports arrive out of order (a late "accepted" after
-//! "delivered"); every report is kept in `delivery_events`, but a step backwards does not
-//! change the current state.
+//! "delivered"); a step backwards is ignored (its provider MessageID is still kept).
 
 use std::collections::HashMap;
 
@@ -80,6 +79,10 @@ pub struct Delivery {
     pub status_code: Option<i64>,
     pub status_text: Option<String>,
     pub queued_at: i64,
+    pub submitted_at: Option<i64>,
+    /// When the final outcome (delivered, failed, expired, rejected) came.
+    pub final_at: Option<i64>,
+    /// When the current state and status came.
     pub updated_at: i64,
 }
 
@@ -104,7 +107,7 @@ impl Writer<'_> {
         recipient: &str,
         update: &DeliveryUpdate<'_>,
     ) -> Result<bool, StoreError> {
-        let recipient = self.plan.canonical(recipient)?;
+        let recipient = self.canonical(recipient)?;
         let recipient = recipient.as_str();
         let current: Option<String> = self
             .conn()
@@ -117,19 +120,6 @@ impl Writer<'_> {
             what: "delivery for message",
             id: message.0,
         })?;
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO delivery_events (message_id, recipient, state, status_code, status_text, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                message,
-                recipient,
-                update.state.as_sql(),
-                update.status_code,
-                update.status_text,
-                update.at
-            ])?;
         let forward = update.state.rank() > DeliveryState::from_sql(&current)?.rank();
         self.conn()
             .prepare_cached(
@@ -138,7 +128,9 @@ impl Writer<'_> {
                     state = CASE WHEN ?7 THEN ?4 ELSE state END,
                     status_code = CASE WHEN ?7 THEN ?5 ELSE status_code END,
                     status_text = CASE WHEN ?7 THEN ?6 ELSE status_text END,
-                    updated_at = CASE WHEN ?7 THEN ?8 ELSE updated_at END
+                    updated_at = CASE WHEN ?7 THEN ?8 ELSE updated_at END,
+                    submitted_at = CASE WHEN ?7 AND submitted_at IS NULL AND ?4 <> 'queued' THEN ?8 ELSE submitted_at END,
+                    final_at = CASE WHEN ?7 AND ?4 IN ('delivered', 'failed', 'expired', 'rejected') THEN ?8 ELSE final_at END
                  WHERE message_id = ?1 AND recipient = ?2",
             )?
             .execute(params![
@@ -197,7 +189,7 @@ pub(crate) fn deliveries_of(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT message_id, recipient, state, provider_message_id, status_code, status_text,
-                queued_at, updated_at
+                queued_at, submitted_at, final_at, updated_at
          FROM deliveries WHERE message_id IN (SELECT value FROM json_each(?1))
          ORDER BY message_id, recipient",
     )?;
@@ -211,7 +203,9 @@ pub(crate) fn deliveries_of(
                 status_code: r.get(4)?,
                 status_text: r.get(5)?,
                 queued_at: r.get(6)?,
-                updated_at: r.get(7)?,
+                submitted_at: r.get(7)?,
+                final_at: r.get(8)?,
+                updated_at: r.get(9)?,
             },
         ))
     })?;

@@ -147,7 +147,7 @@ pub struct MessageQuery {
 impl Writer<'_> {
     /// Stores a message in its thread, or recognises it as a duplicate.
     pub fn add_message(&mut self, m: &NewMessage<'_>) -> Result<AddedMessage, StoreError> {
-        let author = self.plan.canonical(m.author)?;
+        let author = self.canonical(m.author)?;
         let inserted: Option<MessageId> = self
             .conn()
             .prepare_cached(

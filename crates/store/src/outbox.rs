@@ -1,7 +1,9 @@
 //! The outbox: one job per (message, recipient), written in the same transaction as the
 //! message, so an outgoing message is durable before the first byte is sent.
 //!
-//! A job is `pending` until it succeeds (`done`) or is given up (`dead`). Each attempt
+//! A job is `pending` until it succeeds (its row is then deleted: the outbox holds only
+//! unfinished work; what happened is in `deliveries`) or is given up
+//! (`dead`, kept for the user to see). Each attempt
 //! records the TransactionID it used, so a retry after a crash can be matched with the
 //! provider's answer to the earlier attempt.
 
@@ -40,7 +42,7 @@ impl Writer<'_> {
         let own = self.own_numbers()?;
         let mut unique = BTreeSet::new();
         for raw in recipients {
-            let address = self.plan.canonical(raw)?;
+            let address = self.canonical(raw)?;
             if !own.contains(&address) {
                 unique.insert(address);
             }
@@ -88,11 +90,11 @@ impl Writer<'_> {
         )
     }
 
-    /// The job succeeded.
+    /// The job succeeded: it leaves the outbox.
     pub fn complete_job(&mut self, job: JobId) -> Result<(), StoreError> {
         self.update_job(
             job,
-            "UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1",
+            "DELETE FROM outbox WHERE id = ?1 AND state = 'pending'",
             params![job],
         )
     }

@@ -152,12 +152,13 @@ pub(crate) fn preview_of(body: &str, subject: Option<&str>) -> String {
 
 impl Writer<'_> {
     /// Our own numbers (the accounts), which never count as participants.
-    pub fn own_numbers(&self) -> Result<Vec<Address>, StoreError> {
-        let mut stmt = self.conn().prepare_cached("SELECT number FROM accounts")?;
-        let numbers = stmt
+    pub fn own_numbers(&mut self) -> Result<Vec<Address>, StoreError> {
+        let numbers = self
+            .conn()
+            .prepare_cached("SELECT number FROM accounts")?
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
-        numbers.iter().map(|n| self.plan.canonical(n)).collect()
+        numbers.iter().map(|n| self.canonical(n)).collect()
     }
 
     /// The thread among `participants` (any order or format, To and Cc alike, our own
@@ -168,7 +169,7 @@ impl Writer<'_> {
         participants: impl IntoIterator<Item = &'p str>,
         now: i64,
     ) -> Result<ResolvedThread, StoreError> {
-        let key = ParticipantKey::new(self.plan, participants, &self.own_numbers()?)?;
+        let key = self.participant_key(participants)?;
         let kind = if key.members().len() == 1 {
             ThreadKind::Direct
         } else {
@@ -183,7 +184,7 @@ impl Writer<'_> {
         recipients: impl IntoIterator<Item = &'p str>,
         now: i64,
     ) -> Result<ResolvedThread, StoreError> {
-        let key = ParticipantKey::new(self.plan, recipients, &self.own_numbers()?)?;
+        let key = self.participant_key(recipients)?;
         self.resolve_key(ThreadKind::Broadcast, &key, now, None)
     }
 
@@ -196,13 +197,26 @@ impl Writer<'_> {
         now: i64,
     ) -> Result<ResolvedThread, StoreError> {
         let old_kind = self.thread_kind(predecessor)?;
-        let key = ParticipantKey::new(self.plan, participants, &self.own_numbers()?)?;
+        let key = self.participant_key(participants)?;
         let kind = match old_kind {
             ThreadKind::Broadcast => ThreadKind::Broadcast,
             _ if key.members().len() == 1 => ThreadKind::Direct,
             _ => ThreadKind::Group,
         };
         self.resolve_key(kind, &key, now, Some(predecessor))
+    }
+
+    /// The participant key of raw addresses, canonicalized through the transaction's cache.
+    fn participant_key<'p>(
+        &mut self,
+        participants: impl IntoIterator<Item = &'p str>,
+    ) -> Result<ParticipantKey, StoreError> {
+        let own = self.own_numbers()?;
+        let addresses = participants
+            .into_iter()
+            .map(|raw| self.canonical(raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        ParticipantKey::from_canonical(addresses, &own)
     }
 
     fn thread_kind(&self, id: ThreadId) -> Result<ThreadKind, StoreError> {

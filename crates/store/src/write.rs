@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Transaction, TransactionBehavior};
 
-use crate::address::NumberingPlan;
+use crate::address::{Address, NumberingPlan};
 use crate::events::StoreEvent;
 use crate::ids::ThreadId;
 use crate::media::MediaDir;
@@ -25,6 +25,9 @@ pub struct Writer<'s> {
     /// Thread rows whose denormalized last-message fields and counters are updated once
     /// per transaction rather than once per message (see [`ThreadTouch`]).
     pub(crate) touched: HashMap<ThreadId, ThreadTouch>,
+    /// Canonical forms already computed in this transaction (bulk ingest repeats authors;
+    /// parsing a number costs far more than a lookup).
+    canonical_cache: HashMap<String, Address>,
 }
 
 impl Store {
@@ -47,6 +50,7 @@ impl Store {
             events: Vec::new(),
             changed_threads: BTreeSet::new(),
             touched: HashMap::new(),
+            canonical_cache: HashMap::new(),
         };
         let value = f(&mut writer)?;
         writer.flush_thread_touches()?;
@@ -81,7 +85,17 @@ impl Writer<'_> {
         }
     }
 
-    /// The time-stamped SQL connection of this transaction, for the modules' statements.
+    /// The canonical form of `raw` (see [`NumberingPlan::canonical`]), cached per transaction.
+    pub(crate) fn canonical(&mut self, raw: &str) -> Result<Address, StoreError> {
+        if let Some(found) = self.canonical_cache.get(raw) {
+            return Ok(found.clone());
+        }
+        let address = self.plan.canonical(raw)?;
+        self.canonical_cache.insert(raw.to_owned(), address.clone());
+        Ok(address)
+    }
+
+    /// The SQL connection of this transaction, for the modules' statements.
     pub(crate) fn conn(&self) -> &rusqlite::Connection {
         &self.tx
     }

@@ -157,6 +157,10 @@ fn outgoing_messages_get_one_job_and_one_state_per_recipient() {
             w.complete_job(jobs[1])
         })
         .unwrap();
+    assert!(
+        matches!(f.store.job(jobs[1]), Err(StoreError::NotFound { .. })),
+        "a finished job leaves the outbox"
+    );
     let retried = f.store.job(jobs[0]).unwrap();
     assert_eq!(retried.attempts, 1);
     assert_eq!(retried.transaction_id.as_deref(), Some("TX-1"));
@@ -207,6 +211,11 @@ fn outgoing_messages_get_one_job_and_one_state_per_recipient() {
         })
         .unwrap();
     let m = f.store.message(msg).unwrap();
+    assert_eq!(
+        (m.deliveries[1].submitted_at, m.deliveries[1].final_at),
+        (Some(200), Some(200))
+    );
+    assert_eq!(m.deliveries[0].final_at, None);
     let states: Vec<_> = m
         .deliveries
         .iter()

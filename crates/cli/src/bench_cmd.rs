@@ -1,0 +1,26 @@
+//! `groupline bench …`: measurements that print figures (tests assert behaviour, not
+//! speed). One variant per thing measured.
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::bench_store;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Build a realistic thread store and time its queries (median and p99).
+    Store(bench_store::StoreBenchArgs),
+}
+
+pub fn run(args: &BenchArgs) -> ExitCode {
+    match &args.command {
+        BenchCommand::Store(a) => bench_store::run(a),
+    }
+}

@@ -1,0 +1,660 @@
+//! `groupline bench store`: builds a realistic store in a fresh data directory (group and
+//! direct threads of 2–20 participants, contacts, message bodies of realistic length, some
+//! media parts, per-recipient delivery states) and prints the ingest rate, each query's
+//! median and p99 over repeated runs, the open time and the database size against the raw
+//! text stored.
+//!
+//! Everything random comes from a seeded generator, so two runs build the same store.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use engine::store::{
+    ContactInput, DeliveryState, DeliveryUpdate, Direction, MessageQuery, MessageState, NewMessage,
+    NewPart, SearchQuery, Store, StoreError, ThreadId, ThreadListQuery,
+};
+
+#[derive(Debug, Args)]
+pub struct StoreBenchArgs {
+    /// Messages to store.
+    #[arg(long, default_value_t = 100_000)]
+    messages: u64,
+    /// Threads to spread them over.
+    #[arg(long, default_value_t = 1_000)]
+    threads: u64,
+    /// A directory with no Groupline store in it yet (the bench never touches real data).
+    #[arg(long, value_name = "DIR")]
+    data_dir: PathBuf,
+    /// Timed runs per query.
+    #[arg(long, default_value_t = 300)]
+    runs: usize,
+    /// Messages per ingest transaction.
+    #[arg(long, default_value_t = 10_000)]
+    batch: u64,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 4)]
+    seed: u64,
+}
+
+/// SplitMix64: small, seeded, good enough for synthetic data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "a",
+    "to",
+    "and",
+    "is",
+    "on",
+    "for",
+    "we",
+    "you",
+    "it",
+    "in",
+    "of",
+    "at",
+    "with",
+    "can",
+    "will",
+    "just",
+    "be",
+    "there",
+    "this",
+    "that",
+    "please",
+    "thanks",
+    "ok",
+    "yes",
+    "no",
+    "claim",
+    "tow",
+    "truck",
+    "adjuster",
+    "estimate",
+    "photos",
+    "policy",
+    "deductible",
+    "rental",
+    "car",
+    "driver",
+    "accident",
+    "report",
+    "police",
+    "insurance",
+    "agent",
+    "repair",
+    "shop",
+    "body",
+    "damage",
+    "bumper",
+    "windshield",
+    "glass",
+    "payment",
+    "check",
+    "deposit",
+    "closing",
+    "inspection",
+    "appraisal",
+    "offer",
+    "counter",
+    "buyer",
+    "seller",
+    "listing",
+    "showing",
+    "open",
+    "house",
+    "keys",
+    "lockbox",
+    "lender",
+    "mortgage",
+    "title",
+    "escrow",
+    "signature",
+    "documents",
+    "sign",
+    "form",
+    "attached",
+    "sent",
+    "received",
+    "call",
+    "me",
+    "back",
+    "when",
+    "arrive",
+    "arrived",
+    "here",
+    "outside",
+    "minutes",
+    "hour",
+    "today",
+    "tomorrow",
+    "morning",
+    "afternoon",
+    "tonight",
+    "monday",
+    "tuesday",
+    "friday",
+    "address",
+    "street",
+    "route",
+    "highway",
+    "exit",
+    "parking",
+    "lot",
+    "garage",
+    "pickup",
+    "drop",
+    "off",
+    "confirm",
+    "confirmed",
+    "scheduled",
+    "reschedule",
+    "update",
+    "status",
+    "approved",
+    "pending",
+    "need",
+    "send",
+    "copy",
+    "license",
+    "registration",
+    "vin",
+    "number",
+    "phone",
+    "email",
+    "office",
+    "quote",
+    "coverage",
+    "liability",
+    "collision",
+    "comprehensive",
+    "medical",
+    "injury",
+    "hospital",
+    "fine",
+    "safe",
+    "sorry",
+    "great",
+    "perfect",
+    "sounds",
+    "good",
+    "see",
+    "soon",
+    "running",
+    "late",
+    "traffic",
+    "stuck",
+    "waiting",
+    "ready",
+    "done",
+    "finished",
+    "still",
+    "how",
+    "long",
+    "what",
+    "time",
+    "where",
+    "who",
+    "family",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mom",
+    "dad",
+    "kids",
+    "school",
+    "work",
+    "home",
+    "appointment",
+    "meeting",
+];
+const FIRST: &[&str] = &[
+    "Dana", "Luis", "Priya", "Tom", "Aisha", "Ken", "Maria", "Sam", "Olga", "Jamal", "Wei", "Nora",
+    "Ravi", "Beth", "Carlos", "Yuki", "Fatima", "Greg", "Ines", "Owen",
+];
+const LAST: &[&str] = &[
+    "Driver", "Nguyen", "Patel", "Smith", "Garcia", "Okafor", "Kim", "Rossi", "Novak", "Haddad",
+    "Chen", "Brown", "Silva", "Murphy", "Ivanova", "Lopez", "Sato", "Cohen", "Dubois", "Walsh",
+];
+const SEARCHES: &[&str] = &[
+    "tow",
+    "claim estimate",
+    "windshield",
+    "closing documents",
+    "lockbox",
+    "Dana",
+    "617-555-01",
+];
+
+/// A body of realistic length: half short replies, a third a few sentences, the rest long.
+fn body(rng: &mut Rng) -> String {
+    let words = match rng.unit() {
+        u if u < 0.5 => 2 + rng.below(10),
+        u if u < 0.85 => 12 + rng.below(24),
+        _ => 36 + rng.below(90),
+    };
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        if rng.chance(0.02) {
+            s.push_str(&format!("#{}", 1000 + rng.below(9000)));
+        } else {
+            let word: &&str = rng.pick(WORDS);
+            s.push_str(word);
+        }
+    }
+    s
+}
+
+fn number(i: u64) -> String {
+    // +1 617 55X XXXX: distinct, valid-looking North American numbers.
+    format!("+1617{:07}", 5_500_000 + i)
+}
+
+/// A number in one of the formats people and providers write.
+fn formatted(rng: &mut Rng, e164: &str) -> String {
+    let n = &e164[2..];
+    match rng.below(4) {
+        0 => e164.to_owned(),
+        1 => format!("+1 ({}) {}-{}", &n[..3], &n[3..6], &n[6..]),
+        2 => n.to_owned(),
+        _ => format!("tel:{e164}"),
+    }
+}
+
+struct Timings(Vec<Duration>);
+
+impl Timings {
+    fn line(&mut self, name: &str, target: &str) {
+        self.0.sort();
+        let n = self.0.len();
+        let median = self.0[n / 2];
+        let p99 = self.0[((n * 99).div_ceil(100)).saturating_sub(1)];
+        println!(
+            "  {name:<34} median {:>8.3} ms   p99 {:>8.3} ms   (target {target})",
+            ms(median),
+            ms(p99)
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn time_runs(
+    runs: usize,
+    mut f: impl FnMut(usize) -> Result<(), StoreError>,
+) -> Result<Timings, StoreError> {
+    // One untimed pass warms the statement cache.
+    f(0)?;
+    let mut out = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let start = Instant::now();
+        f(i + 1)?;
+        out.push(start.elapsed());
+    }
+    Ok(Timings(out))
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+pub fn run(args: &StoreBenchArgs) -> ExitCode {
+    match bench(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("groupline: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Raw text handed to the store, to compare the database size with.
+#[derive(Default)]
+struct RawText {
+    message_text: u64,
+    other_text: u64,
+}
+
+fn bench(args: &StoreBenchArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = &args.data_dir;
+    if dir.join(engine::store::DATABASE_FILE_NAME).exists() {
+        return Err(format!(
+            "{} already holds a Groupline store; the bench builds a new one (pick an empty directory)",
+            dir.display()
+        )
+        .into());
+    }
+    let threads = args.threads.max(1);
+    let mut rng = Rng(args.seed);
+    let mut raw = RawText::default();
+    let now0: i64 = 1_700_000_000_000;
+    let mut store = Store::open_in(dir, now0)?;
+    let own = "+16175550100";
+
+    // People: a pool of numbers, two thirds of them known contacts.
+    let people = (threads * 2).max(40);
+    let started = Instant::now();
+    let members: Vec<(ThreadId, Vec<String>)> = store.write(|w| {
+        w.add_account("bench", own, now0)?;
+        for i in 0..people {
+            if i % 3 != 2 {
+                let name = format!("{} {}", *rng.pick(FIRST), *rng.pick(LAST));
+                raw.other_text += name.len() as u64;
+                let n = number(i);
+                w.add_contact(
+                    &ContactInput {
+                        display_name: &name,
+                        numbers: vec![&n],
+                        company: None,
+                        notes: None,
+                        tags: Vec::new(),
+                    },
+                    now0,
+                )?;
+            }
+        }
+        let mut members = Vec::new();
+        for _ in 0..threads {
+            // 40% direct; groups of 2–20 participants, small ones far more common.
+            let others = if rng.chance(0.4) {
+                1
+            } else {
+                1 + (19.0 * rng.unit().powi(3)) as u64
+            };
+            let mut set: Vec<String> = Vec::new();
+            while (set.len() as u64) < others {
+                let n = number(rng.below(people));
+                if !set.contains(&n) {
+                    set.push(n);
+                }
+            }
+            let mut raw_forms: Vec<String> = set.iter().map(|n| formatted(&mut rng, n)).collect();
+            raw_forms.push(formatted(&mut rng, own));
+            raw.other_text += set.iter().map(|s| s.len() as u64).sum::<u64>();
+            let t = w.resolve_thread(raw_forms.iter().map(String::as_str), now0)?;
+            members.push((t.id, set));
+        }
+        Ok(members)
+    })?;
+    let setup = started.elapsed();
+
+    // Messages in time order, busy threads busier (thread i drawn with density ~ u^2).
+    let span_ms: i64 = 3 * 365 * 24 * 3600 * 1000;
+    let step = span_ms / args.messages.max(1) as i64;
+    let mut written = 0u64;
+    let mut parts = 0u64;
+    let mut deliveries = 0u64;
+    let ingest_started = Instant::now();
+    while written < args.messages {
+        let batch = args.batch.min(args.messages - written);
+        store.write(|w| {
+            for k in 0..batch {
+                let i = written + k;
+                let t = ((threads as f64) * rng.unit().powi(2)) as u64;
+                let (thread, set) = &members[t as usize];
+                let thread = *thread;
+                let at = now0 + i as i64 * step;
+                let text = body(&mut rng);
+                let subject = rng.chance(0.03).then(|| "Claim #4411 update".to_owned());
+                let outbound = rng.chance(0.35);
+                let author = if outbound {
+                    own.to_owned()
+                } else {
+                    rng.pick(set).clone()
+                };
+                let provider_id = (!outbound).then(|| format!("mmsc-{i:010}"));
+                raw.message_text += (text.len() + subject.as_ref().map_or(0, String::len)) as u64;
+                raw.other_text +=
+                    (author.len() + provider_id.as_ref().map_or(0, String::len)) as u64;
+                let recent = i + args.messages / 50 >= args.messages;
+                let m = w.add_message(&NewMessage {
+                    thread_id: thread,
+                    direction: if outbound {
+                        Direction::Out
+                    } else {
+                        Direction::In
+                    },
+                    author: &author,
+                    body: &text,
+                    subject: subject.as_deref(),
+                    at,
+                    provider_at: Some(at - 1500),
+                    provider_message_id: provider_id.as_deref(),
+                    linked_id: None,
+                    transaction_id: None,
+                    state: match (outbound, recent) {
+                        (true, _) => MessageState::Sent,
+                        (false, true) => MessageState::Unread,
+                        (false, false) => MessageState::Read,
+                    },
+                })?;
+                if outbound {
+                    let jobs = w.queue_outgoing(m.id, set.iter().map(String::as_str), at)?;
+                    for (job, recipient) in jobs.into_iter().zip(set) {
+                        w.complete_job(job)?;
+                        let pm = format!("sinch-{}-{job}", m.id);
+                        raw.other_text += (recipient.len() + pm.len()) as u64;
+                        w.update_delivery(
+                            m.id,
+                            recipient,
+                            &DeliveryUpdate {
+                                state: DeliveryState::Delivered,
+                                provider_message_id: Some(&pm),
+                                status_code: Some(1000),
+                                status_text: None,
+                                at: at + 4000,
+                            },
+                        )?;
+                        deliveries += 1;
+                    }
+                }
+                if rng.chance(0.004) {
+                    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+                    png.extend_from_slice(&1024u32.to_be_bytes());
+                    png.extend_from_slice(&768u32.to_be_bytes());
+                    png.extend((0..2048 + rng.below(4096)).map(|_| rng.next() as u8));
+                    w.add_part(
+                        m.id,
+                        &NewPart {
+                            bytes: &png,
+                            declared_type: Some("image/png"),
+                            file_name: Some("photo.png"),
+                            thumbnail: None,
+                        },
+                    )?;
+                    parts += 1;
+                }
+            }
+            Ok(())
+        })?;
+        written += batch;
+    }
+    let ingest = ingest_started.elapsed();
+    drop(store);
+
+    println!(
+        "groupline bench store: {} messages in {} threads ({} people, {} deliveries, {} media parts)",
+        args.messages, threads, people, deliveries, parts
+    );
+    println!(
+        "  setup (contacts, threads)          {:.2} s",
+        setup.as_secs_f64()
+    );
+    println!(
+        "  ingest                             {:.2} s = {:.0} messages/s, FTS on, {}-message transactions (target >= 50000)",
+        ingest.as_secs_f64(),
+        args.messages as f64 / ingest.as_secs_f64(),
+        args.batch
+    );
+
+    let mut opens = Timings(Vec::new());
+    for _ in 0..20.min(args.runs) {
+        let start = Instant::now();
+        let s = Store::open_in(dir, now0)?;
+        opens.0.push(start.elapsed());
+        drop(s);
+    }
+    let store = Store::open_in(dir, now0)?;
+    println!("queries ({} timed runs each):", args.runs);
+    opens.line("open the store", "<= 50 ms");
+
+    let list = ThreadListQuery {
+        archived: false,
+        limit: 50,
+        after: None,
+    };
+    time_runs(args.runs, |_| store.threads(&list).map(drop))?
+        .line("thread list, first page (50)", "<= 5 ms p99");
+    let mut cursor = None;
+    for _ in 0..10 {
+        cursor = store
+            .threads(&ThreadListQuery {
+                after: cursor.clone(),
+                ..list.clone()
+            })?
+            .next;
+    }
+    let deep = ThreadListQuery {
+        after: cursor,
+        ..list.clone()
+    };
+    time_runs(args.runs, |_| store.threads(&deep).map(drop))?
+        .line("thread list, page 11 (by key)", "-");
+
+    let mut pick = Rng(args.seed ^ 0xABCD);
+    let busiest = members[0].0;
+    time_runs(args.runs, |_| {
+        store
+            .messages(
+                busiest,
+                &MessageQuery {
+                    limit: 50,
+                    before: None,
+                },
+            )
+            .map(drop)
+    })?
+    .line("newest 50 messages, busiest thread", "<= 2 ms p99");
+    time_runs(args.runs, |_| {
+        let t = members[pick.below(threads) as usize].0;
+        store
+            .messages(
+                t,
+                &MessageQuery {
+                    limit: 50,
+                    before: None,
+                },
+            )
+            .map(drop)
+    })?
+    .line("newest 50 messages, random thread", "<= 2 ms p99");
+    let old_page = {
+        let mut before = None;
+        for _ in 0..20 {
+            before = store
+                .messages(
+                    busiest,
+                    &MessageQuery {
+                        limit: 50,
+                        before: before.clone(),
+                    },
+                )?
+                .next;
+        }
+        before
+    };
+    time_runs(args.runs, |_| {
+        store
+            .messages(
+                busiest,
+                &MessageQuery {
+                    limit: 50,
+                    before: old_page.clone(),
+                },
+            )
+            .map(drop)
+    })?
+    .line("50 older messages, page 21 (by key)", "-");
+
+    for q in SEARCHES {
+        let query = SearchQuery {
+            text: (*q).to_owned(),
+            limit: 50,
+            after: None,
+        };
+        let hits = store.search(&query)?;
+        let label = format!(
+            "search {q:?} ({}{} hits)",
+            hits.messages.items.len(),
+            if hits.messages.next.is_some() {
+                "+"
+            } else {
+                ""
+            }
+        );
+        time_runs(args.runs, |_| store.search(&query).map(drop))?.line(&label, "<= 30 ms p99");
+    }
+    time_runs(args.runs, |i| {
+        let n = formatted(&mut pick, &number(i as u64 % people));
+        store.contact_by_number(&n).map(drop)
+    })?
+    .line("contact by number (any format)", "-");
+
+    let db = dir_size(dir);
+    let raw_all = raw.message_text + raw.other_text;
+    println!(
+        "size: database {:.1} MB (with WAL), media {} files",
+        db as f64 / 1e6,
+        parts
+    );
+    println!(
+        "  vs all text stored {:.1} MB: {:.2}x   (target <= 1.5x)",
+        raw_all as f64 / 1e6,
+        db as f64 / raw_all as f64
+    );
+    println!(
+        "  vs message bodies and subjects alone {:.1} MB: {:.2}x",
+        raw.message_text as f64 / 1e6,
+        db as f64 / raw.message_text as f64
+    );
+    Ok(())
+}
