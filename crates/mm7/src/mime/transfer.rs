@@ -41,9 +41,11 @@ fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
     decode_base64_in_chunks(data, 32 * 1024)
 }
 
-/// Gathers alphabet characters line by line (memchr finds the line ends) into a small
-/// staging buffer that stays in cache, and decodes it in 4-character-aligned chunks of
-/// about `chunk` characters (a parameter so tests can cross chunk edges cheaply).
+/// Copies each line (without its CR/LF) into a small staging buffer that stays in cache
+/// and decodes it in 4-character-aligned chunks of about `chunk` characters (a parameter
+/// so tests can cross chunk edges cheaply). Lines are not checked for other whitespace:
+/// the strict SIMD decoder refuses it, and only then is the chunk cleaned and handed to
+/// the lenient scalar decoder. Well-formed input never leaves the fast path.
 fn decode_base64_in_chunks(data: &[u8], chunk: usize) -> Option<Vec<u8>> {
     let mut out = vec![0u8; data.len() / 4 * 3 + 3];
     let mut written = 0;
@@ -53,35 +55,54 @@ fn decode_base64_in_chunks(data: &[u8], chunk: usize) -> Option<Vec<u8>> {
     while !rest.is_empty() {
         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let line = &rest[..end];
-        // The usual line is 76 alphabet characters and a CR: copy it whole. Only lines
-        // with other whitespace take the byte-by-byte path.
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if memchr::memchr3(b' ', b'\t', b'\r', line).is_some() {
-            staged.extend(line.iter().filter(|b| !matches!(b, b' ' | b'\t' | b'\r')));
-        } else {
-            staged.extend_from_slice(line);
-        }
+        staged.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
         rest = rest.get(end + 1..).unwrap_or_default();
-        if chunked && staged.len() >= chunk {
-            // Padding only ends the data, so a 4-aligned prefix with no '=' decodes alone.
-            let aligned = staged.len() / 4 * 4;
-            if memchr::memchr(b'=', &staged[..aligned]).is_some() {
-                // Odd input (padding mid-stream): stop chunking and leave the rest to the
-                // final whole-buffer decode, without rescanning the buffer every line.
-                chunked = false;
-                continue;
-            }
-            written += BASE64_LENIENT
-                .decode_slice(&staged[..aligned], &mut out[written..])
-                .ok()?;
-            staged.drain(..aligned);
+        if !chunked || staged.len() < chunk {
+            continue;
         }
+        let aligned = staged.len() / 4 * 4;
+        // Mid-stream chunks carry no padding, so the no-padding decoder is the strict one.
+        if let Ok(decoded) = base64_simd::STANDARD_NO_PAD.decode(
+            &staged[..aligned],
+            base64_simd::Out::from_slice(&mut out[written..]),
+        ) {
+            written += decoded.len();
+            staged.drain(..aligned);
+            continue;
+        }
+        strip_whitespace(&mut staged);
+        let aligned = staged.len() / 4 * 4;
+        if memchr::memchr(b'=', &staged[..aligned]).is_some() {
+            // Padding mid-stream: stop chunking and leave the rest to the final
+            // whole-buffer decode, without rescanning the buffer every line.
+            chunked = false;
+            continue;
+        }
+        written += BASE64_LENIENT
+            .decode_slice(&staged[..aligned], &mut out[written..])
+            .ok()?;
+        staged.drain(..aligned);
     }
-    written += BASE64_LENIENT
-        .decode_slice(&staged, &mut out[written..])
-        .ok()?;
+    let simd = if staged.len().is_multiple_of(4) {
+        &base64_simd::STANDARD
+    } else {
+        &base64_simd::STANDARD_NO_PAD
+    };
+    written += match simd.decode(&staged, base64_simd::Out::from_slice(&mut out[written..])) {
+        Ok(decoded) => decoded.len(),
+        Err(_) => {
+            strip_whitespace(&mut staged);
+            BASE64_LENIENT
+                .decode_slice(&staged, &mut out[written..])
+                .ok()?
+        }
+    };
     out.truncate(written);
     Some(out)
+}
+
+fn strip_whitespace(staged: &mut Vec<u8>) {
+    staged.retain(|b| !matches!(b, b' ' | b'\t' | b'\r'));
 }
 
 fn decode_quoted_printable(data: &[u8]) -> Vec<u8> {
@@ -126,25 +147,21 @@ fn hex(b: &u8) -> Option<u8> {
     (*b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Appends base64 with 76-character lines and CRLF line ends (RFC 2045).
+/// Appends base64 with 76-character lines and CRLF line ends (RFC 2045). The SIMD encoder
+/// writes one unbroken run, which is then copied out line by line.
 pub(crate) fn encode_base64_into(out: &mut Vec<u8>, data: &[u8]) {
-    const LINE_INPUT: usize = 57; // 57 bytes → 76 characters
-    let engine = &base64::engine::general_purpose::STANDARD;
-    let lines = data.len().div_ceil(LINE_INPUT);
-    let start = out.len();
-    out.resize(start + data.len().div_ceil(3) * 4 + lines * 2, 0);
-    let mut at = start;
-    for (n, chunk) in data.chunks(LINE_INPUT).enumerate() {
-        let written = engine
-            .encode_slice(chunk, &mut out[at..])
-            .unwrap_or_default();
-        at += written;
-        if n + 1 < lines {
-            out[at..at + 2].copy_from_slice(b"\r\n");
-            at += 2;
+    const LINE: usize = 76;
+    let engine = &base64_simd::STANDARD;
+    let mut flat = vec![0u8; engine.encoded_length(data.len())];
+    let encoded = engine.encode(data, base64_simd::Out::from_slice(&mut flat));
+    let lines = encoded.len().div_ceil(LINE);
+    out.reserve(encoded.len() + lines * 2);
+    for (n, line) in encoded.chunks(LINE).enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b"\r\n");
         }
+        out.extend_from_slice(line);
     }
-    out.truncate(at);
 }
 
 #[cfg(test)]
