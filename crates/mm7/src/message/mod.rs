@@ -345,6 +345,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn acknowledgements_echo_id_namespace_and_version() {
+        let version = Version::new(crate::Release::Rel5Mm7_1_3, "5.3.0");
+        let requests = [
+            (Body::SubmitReq(SubmitReq::default()), Kind::SubmitRsp),
+            (Body::DeliverReq(DeliverReq::default()), Kind::DeliverRsp),
+            (
+                Body::DeliveryReportReq(DeliveryReportReq::default()),
+                Kind::DeliveryReportRsp,
+            ),
+            (
+                Body::ReadReplyReq(ReadReplyReq::default()),
+                Kind::ReadReplyRsp,
+            ),
+            (Body::CancelReq(CancelReq::default()), Kind::CancelRsp),
+            (Body::ReplaceReq(ReplaceReq::default()), Kind::ReplaceRsp),
+        ];
+        for (body, expected) in requests {
+            let request = Envelope::new(&version, "tx-7", body);
+            let ack = request.acknowledge(Status::success("ok")).unwrap();
+            assert_eq!(ack.kind(), expected);
+            assert_eq!(ack.transaction_id.as_deref(), Some("tx-7"));
+            assert_eq!(ack.namespace, request.namespace);
+            assert_eq!(ack.mm7_version.as_deref(), Some("5.3.0"));
+            assert_eq!(ack.status().map(|s| s.code), Some(StatusCode::SUCCESS));
+        }
+        let response = Envelope::new(
+            &version,
+            "t",
+            Body::DeliverRsp(DeliverRsp {
+                status: Status::success("x"),
+                service_code: None,
+            }),
+        );
+        assert!(response.acknowledge(Status::success("x")).is_none());
+    }
+
+    #[test]
     fn content_ids_from_hrefs() {
         let id = |href: &str| {
             ContentRef {
