@@ -118,6 +118,13 @@ impl<'a> RawPart<'a> {
             content: &raw[body_at..],
         }
     }
+
+    fn is_xml(&self) -> bool {
+        self.content_type.as_deref().is_some_and(|ct| {
+            let media = ContentType::parse(ct).media_type;
+            media == "text/xml" || media == "application/xml" || media == "application/soap+xml"
+        })
+    }
 }
 
 fn decode_multipart<'a>(
@@ -130,12 +137,15 @@ fn decode_multipart<'a>(
         .into_iter()
         .map(RawPart::parse)
         .collect();
+    // The root is the part `start` names; without a usable `start`, the first XML part
+    // (the first part in every layout seen, but a SOAP part placed later is tolerated).
     let root_index = start
         .and_then(|s| {
             raw_parts
                 .iter()
                 .position(|p| p.content_id.as_deref() == Some(s))
         })
+        .or_else(|| raw_parts.iter().position(RawPart::is_xml))
         .unwrap_or(0);
     let root = raw_parts
         .get(root_index)

@@ -413,6 +413,21 @@ fn flat_layout_without_content_element_and_start_naming_a_later_part() {
 }
 
 #[test]
+fn soap_part_after_the_content_without_start() {
+    let body = "--x\r\nContent-Type: text/plain\r\n\r\nfirst\r\n\
+--x\r\nContent-Type: text/xml\r\n\r\n<Envelope><Body><DeliverReq><MM7Version>6.8.0</MM7Version></DeliverReq></Body></Envelope>\r\n--x--";
+    let d = mm7::decode_body(
+        body.as_bytes(),
+        Some("multipart/related; boundary=x"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(matches!(d.envelope.body, Body::DeliverReq(_)));
+    assert_eq!(d.parts.len(), 1);
+    assert_eq!(&*d.parts[0].data, b"first");
+}
+
+#[test]
 fn content_found_by_content_location() {
     let body = "--x\r\nContent-Type: text/xml\r\n\r\n<Envelope><Body><DeliverReq><Content href=\"pic.jpg\"/></DeliverReq></Body></Envelope>\r\n\
 --x\r\nContent-Type: text/plain\r\n\r\nnot me\r\n--x\r\nContent-Type: image/jpeg\r\nContent-Location: pic.jpg\r\n\r\nJPEG\r\n--x--";
