@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::bench_store;
+use crate::{bench_relay, bench_store};
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -17,10 +17,14 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Build a realistic thread store and time its queries (median and p99).
     Store(bench_store::StoreBenchArgs),
+    /// Push 50 KB DeliverReqs at a relay from several connections; print pushes/s and
+    /// answer latency (issue 5).
+    Relay(bench_relay::RelayBenchArgs),
 }
 
 pub fn run(args: &BenchArgs) -> ExitCode {
     match &args.command {
         BenchCommand::Store(a) => bench_store::run(a),
+        BenchCommand::Relay(a) => bench_relay::run(a),
     }
 }

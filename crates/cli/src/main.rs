@@ -12,12 +12,15 @@ use clap::{Args, Parser, Subcommand};
 use engine::{DataDir, EngineError, Session};
 
 mod bench_cmd;
+mod bench_relay;
 mod bench_store;
 mod contacts_cmd;
 mod mm7_cmd;
 mod output;
 mod paths_cmd;
+mod relay_cmd;
 mod search_cmd;
+mod sim_cmd;
 mod table;
 mod threads_cmd;
 
@@ -46,6 +49,10 @@ enum Command {
     Paths(paths_cmd::PathsArgs),
     /// Measure the store (and other parts) and print figures.
     Bench(bench_cmd::BenchArgs),
+    /// The inbox relay a provider pushes to (issue 5).
+    Relay(relay_cmd::RelayArgs),
+    /// The provider simulator (issue 5).
+    Sim(sim_cmd::SimArgs),
 }
 
 /// Options every subcommand takes.
@@ -64,6 +71,12 @@ fn main() -> ExitCode {
     }
     if let Command::Bench(args) = &cli.command {
         return bench_cmd::run(args);
+    }
+    if let Command::Relay(args) = &cli.command {
+        return relay_cmd::run(args);
+    }
+    if let Command::Sim(args) = &cli.command {
+        return sim_cmd::run(args);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,7 +99,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             Ok(())
         }
         // Dispatched in main: its failures are codec errors, not engine errors.
-        Command::Mm7(_) | Command::Bench(_) => Ok(()),
+        Command::Mm7(_) | Command::Bench(_) | Command::Relay(_) | Command::Sim(_) => Ok(()),
         Command::Threads(args) => threads_cmd::run_threads(args),
         Command::Show(args) => threads_cmd::run_show(args),
         Command::Search(args) => search_cmd::run(args),

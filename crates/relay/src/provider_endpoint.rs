@@ -64,12 +64,12 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> HttpRespo
     let body = match collected {
         Err(_) => {
             Metrics::bump(&shared.metrics.limited);
-            return fault(
+            return closing(fault(
                 None,
                 StatusCode::REQUEST_TIMEOUT,
                 4006,
                 "Request body too slow",
-            );
+            ));
         }
         Ok(Err(e)) if e.is::<LengthLimitError>() => {
             Metrics::bump(&shared.metrics.limited);
@@ -253,13 +253,22 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// 413 with a VASPErrorRsp 2560; the connection is closed since the body was not read.
 fn too_large() -> HttpResponse {
-    fault(
+    closing(fault(
         None,
         StatusCode::PAYLOAD_TOO_LARGE,
         2560,
         "Request too large",
-    )
+    ))
+}
+
+fn closing(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// 503 with a VASPErrorRsp 4006 for a connection over the limit; it is closed after.
