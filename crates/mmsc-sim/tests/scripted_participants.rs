@@ -138,3 +138,57 @@ async fn the_demo_plays_the_claim_and_the_listing() {
     sim.shutdown().await;
     relay.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripted_delivery_reports_carry_their_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay(&dir).await;
+    let base = format!("http://{}", relay.addr);
+    let script = Script::parse(
+        r#"
+        [[cast]]
+        name = "Sam"
+        number = "12025550122"
+        [[delivery_reports]]
+        number = "Sam"
+        status = "Rejected"
+        "#,
+    )
+    .unwrap();
+    let sim = Simulator::start(
+        SimConfig {
+            script: Some(script),
+            dlr_delay: std::time::Duration::ZERO,
+            retry: fast_retries(),
+            ..SimConfig::default()
+        }
+        .with_push_to(format!("{base}/mm7")),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    for (tx, to) in [("a", "12025550122"), ("b", "12025550111")] {
+        let mut s = valid_submit();
+        s.recipients = vec![mm7::Recipient::to(mm7::Address::number(to))];
+        let (status, _) = post_mm7(
+            &client,
+            &sim.submit_url(),
+            &envelope(tx, Body::SubmitReq(s)),
+            &[text_part("x")],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let reports = await_entries(&base, "t", "DeliveryReportReq", 2).await;
+    let status_of = |number: &str| {
+        reports
+            .iter()
+            .find(|e| e.summary.recipients[0].value == number)
+            .and_then(|e| e.summary.mm_status.clone())
+    };
+    assert_eq!(status_of("12025550122").as_deref(), Some("Rejected"));
+    assert_eq!(status_of("12025550111").as_deref(), Some("Retrieved"));
+    sim.shutdown().await;
+    relay.shutdown().await;
+}

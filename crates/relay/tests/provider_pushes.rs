@@ -59,6 +59,23 @@ async fn a_push_is_stored_then_answered_and_a_retry_is_stored_once() {
     assert_eq!(stored[2].summary.mm_status.as_deref(), Some("Retrieved"));
     let m = relay.metrics();
     assert_eq!((m.received, m.stored, m.duplicates), (4, 3, 1));
+    assert_eq!(m.answered, 4);
+    let text = client
+        .get(format!("http://{}/metrics", relay.addr))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("relay_pushes_stored_total 3\n"), "{text}");
+    assert!(text.contains("relay_answer_seconds_count 4\n"), "{text}");
+    let health = client
+        .get(format!("http://{}/health", relay.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
     relay.shutdown().await;
 
     // Durable: a new relay on the same file has them all.
