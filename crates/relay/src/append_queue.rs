@@ -52,17 +52,18 @@ fn write_batches(store: &dyn RelayStore, rx: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let entries: Vec<NewEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
+        let (entries, replies): (Vec<NewEntry>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.entry, j.reply)).unzip();
         match store.append(&entries) {
             Ok(appended) => {
-                for (job, a) in jobs.into_iter().zip(appended) {
-                    let _ = job.reply.send(Ok(a));
+                for (reply, a) in replies.into_iter().zip(appended) {
+                    let _ = reply.send(Ok(a));
                 }
             }
             Err(e) => {
                 tracing::error!("relay store commit failed: {e}");
-                for job in jobs {
-                    let _ = job.reply.send(Err(e.clone()));
+                for reply in replies {
+                    let _ = reply.send(Err(e.clone()));
                 }
             }
         }

@@ -1,0 +1,138 @@
+//! `groupline sim serve --script demo` and `groupline relay serve` as real processes: the
+//! demo story reaches the relay and the event log is written where it was asked.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use relay::client_api::EntriesPage;
+
+fn spawn(args: &[&str], data_dir: &Path) -> (Child, serde_json::Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_groupline"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("GROUPLINE_DATA_DIR")
+        .env_remove("GROUPLINE_RELAY_CLIENTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    (child, ready)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_script_plays_into_a_relay_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut relay, ready) = spawn(
+        &[
+            "relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--client",
+            "desk:t",
+        ],
+        dir.path(),
+    );
+    let relay_addr = ready["listening"].as_str().unwrap().to_owned();
+    let push_to = format!("http://{relay_addr}/mm7");
+    let log = dir.path().join("events.jsonl");
+    let (mut sim, ready) = spawn(
+        &[
+            "sim",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--push-to",
+            &push_to,
+            "--script",
+            "demo",
+            "--time-scale",
+            "0.005",
+            "--retry-interval-ms",
+            "100",
+            "--log",
+            log.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(ready["submit_url"].as_str().unwrap().ends_with("/mm7"));
+
+    let client = reqwest::Client::new();
+    let expected = mmsc_sim::demo_script().messages.len();
+    let mut seen = 0;
+    let mut after = 0;
+    for _ in 0..30 {
+        let page: EntriesPage = serde_json::from_slice(
+            &client
+                .get(format!(
+                    "http://{relay_addr}/v1/entries?after={after}&wait=2"
+                ))
+                .bearer_auth("t")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        after = page.next_after;
+        seen += page
+            .entries
+            .iter()
+            .filter(|e| e.summary.kind.as_deref() == Some("DeliverReq"))
+            .count();
+        if seen >= expected {
+            break;
+        }
+    }
+    assert_eq!(seen, expected);
+    // The log line follows the relay's answer by a moment.
+    let answered = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<mmsc_sim::LogEvent>(l).ok())
+            .filter(|e| e.answered)
+            .count()
+    };
+    for _ in 0..200 {
+        if answered() >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(answered(), expected);
+    sim.kill().unwrap();
+    sim.wait().unwrap();
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+}
+
+#[test]
+fn a_bad_client_option_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_groupline"))
+        .args([
+            "relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--client",
+            "no-token",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("GROUPLINE_RELAY_CLIENTS")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NAME:TOKEN"));
+}
