@@ -31,8 +31,10 @@ setup-test:
 ui:
 	npm run build --workspace ui
 
+# --tests as well: dev-dependencies change which features of shared crates get unified, so a
+# bins-only build would compile Tauri and WebKit's bindings a second time (7 min cold).
 app: ui
-	cargo build $(CARGO_SCOPE) --bins
+	cargo build $(CARGO_SCOPE) --bins --tests
 
 fmt-check:
 	cargo fmt --all --check
