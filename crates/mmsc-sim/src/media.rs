@@ -33,9 +33,12 @@ pub fn generate(kind: MediaKind, name: &str, seed: u64) -> Part<'static> {
     Part::new(content_type, data).with_content_location(name.to_owned())
 }
 
-/// A 320×240 picture: a sky-to-ground gradient with a few seeded boxes (a "car").
+/// Picture size: small enough to generate quickly, big enough to look like a photo.
+pub const PICTURE_SIZE: (u32, u32) = (240, 180);
+
+/// A picture: a sky-to-ground gradient with a few seeded boxes (a "car").
 fn picture(seed: u64, format: ImageFormat) -> Vec<u8> {
-    let (w, h) = (320u32, 240u32);
+    let (w, h) = PICTURE_SIZE;
     let hue = (seed % 200) as u8;
     let mut img = RgbImage::from_fn(w, h, |x, y| {
         if y < h / 2 {
@@ -57,12 +60,18 @@ fn picture(seed: u64, format: ImageFormat) -> Vec<u8> {
             }
         }
     }
-    let image = match format {
-        ImageFormat::Gif => DynamicImage::ImageRgba8(DynamicImage::ImageRgb8(img).to_rgba8()),
-        _ => DynamicImage::ImageRgb8(img),
-    };
     let mut out = Cursor::new(Vec::new());
-    image
+    if format == ImageFormat::Gif {
+        // The fastest palette search: the default takes seconds in debug builds.
+        let rgba = DynamicImage::ImageRgb8(img).to_rgba8();
+        let mut encoder = image::codecs::gif::GifEncoder::new_with_speed(&mut out, 30);
+        encoder
+            .encode(rgba.as_raw(), w, h, image::ExtendedColorType::Rgba8)
+            .expect("encoding an in-memory image");
+        drop(encoder);
+        return out.into_inner();
+    }
+    DynamicImage::ImageRgb8(img)
         .write_to(&mut out, format)
         .expect("encoding an in-memory image");
     out.into_inner()
@@ -154,6 +163,8 @@ mod tests {
         assert!(sniff(MediaKind::Vcard).starts_with(b"BEGIN:VCARD"));
         let jpeg = sniff(MediaKind::Jpeg);
         let decoded = image::load_from_memory(&jpeg).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (320, 240));
+        assert_eq!((decoded.width(), decoded.height()), PICTURE_SIZE);
+        let gif = image::load_from_memory(&sniff(MediaKind::Gif)).unwrap();
+        assert_eq!((gif.width(), gif.height()), PICTURE_SIZE);
     }
 }

@@ -86,7 +86,7 @@ async fn a_script_arrives_in_sinch_group_form_with_media() {
     let types: Vec<String> = decoded.parts.iter().map(|p| p.media_type()).collect();
     assert_eq!(types, ["text/plain", "image/jpeg", "text/vcard"]);
     let jpeg = image::load_from_memory(&decoded.parts[1].data).unwrap();
-    assert_eq!(jpeg.width(), 320);
+    assert_eq!(jpeg.width(), mmsc_sim::media::PICTURE_SIZE.0);
 
     // The one-to-one message lists only our number.
     let direct_raw = entries[1].raw().unwrap();

@@ -98,6 +98,7 @@ impl Relay {
         let tasks = vec![
             tokio::spawn(accept_loop(listener, shared.clone())),
             tokio::spawn(prune_loop(shared.clone())),
+            tokio::spawn(maintain_loop(shared.clone())),
         ];
         tracing::info!("relay listening on {addr}");
         Ok(RelayHandle {
@@ -247,6 +248,23 @@ async fn prune_loop(shared: Arc<Shared>) {
             Ok(0) => {}
             Ok(n) => tracing::info!("pruned {n} acknowledged entries"),
             Err(e) => tracing::warn!("pruning failed: {e}"),
+        }
+    }
+}
+
+/// Store upkeep off the commit path, a few times a second.
+async fn maintain_loop(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(250)) => {}
+            _ = stopped(&mut shutdown) => return,
+        }
+        let store = shared.store.clone();
+        match tokio::task::spawn_blocking(move || store.maintain()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("store upkeep failed: {e}"),
+            Err(e) => tracing::warn!("store upkeep panicked: {e}"),
         }
     }
 }

@@ -67,4 +67,9 @@ pub trait RelayStore: Send + Sync + 'static {
     /// Deletes entries every client acknowledged at or before `acked_before_ms`; returns
     /// how many.
     fn prune(&self, acked_before_ms: i64) -> Result<usize, StoreError>;
+    /// Background upkeep that should not run on the commit path (SQLite: checkpointing
+    /// the WAL into the database file). Called every fraction of a second.
+    fn maintain(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
