@@ -143,7 +143,7 @@ impl Writer<'_> {
                 forward,
                 update.at
             ])?;
-        if forward {
+        if forward && self.collect_events {
             let thread_id = self.thread_of(message)?;
             self.emit(StoreEvent::DeliveryChanged {
                 thread_id,

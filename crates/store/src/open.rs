@@ -25,6 +25,9 @@ pub const MEDIA_DIR_NAME: &str = "media";
 /// thread list's index and the hot end of the message index in memory.
 const CACHE_KIB: i64 = 64 * 1024;
 
+/// Prepared statements kept per connection (the store has fewer distinct statements).
+const STATEMENT_CACHE: usize = 128;
+
 /// An open, migrated thread store.
 #[derive(Debug)]
 pub struct Store {
@@ -85,6 +88,9 @@ impl Store {
             [now_unix_ms.to_string()],
         )?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        // Every statement the store runs stays prepared: rusqlite's default of 16 is fewer
+        // than one outgoing message's write path uses, and re-preparing dominated ingest.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "temp_store", "memory")?;
         let media_dir = path
             .parent()
@@ -165,6 +171,33 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert!(fk);
+    }
+
+    #[test]
+    fn a_version_1_store_is_upgraded_in_place_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE_NAME);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migration::migrate_with(&mut conn, &path, &migration::MIGRATIONS[..1]).unwrap();
+            conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES ('created_at_unix_ms', '42')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, 7).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migration::LATEST);
+        assert_eq!(store.created_at_unix_ms().unwrap(), 42);
+        let tables: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('threads', 'messages', 'messages_fts', 'outbox', 'consent_events')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 5);
     }
 
     #[test]

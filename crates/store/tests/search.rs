@@ -56,6 +56,15 @@ fn bodies_and_subjects_match_with_snippets_newest_first() {
     let hits = search(&f.store, "claim 4411");
     let ids: Vec<_> = hits.messages.items.iter().map(|h| h.message_id).collect();
     assert_eq!(ids, [subject, b]);
+    // The index follows deletions.
+    f.store.write(|w| w.delete_message(a)).unwrap();
+    let ids: Vec<_> = search(&f.store, "tow")
+        .messages
+        .items
+        .iter()
+        .map(|h| h.message_id)
+        .collect();
+    assert_eq!(ids, [b]);
     // FTS5 syntax in user text is just words.
     assert!(search(&f.store, "\"tow OR NEAR(").messages.items.is_empty());
     assert!(search(&f.store, "").messages.items.is_empty());
