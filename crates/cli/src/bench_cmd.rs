@@ -18,7 +18,7 @@ enum BenchCommand {
     /// Build a realistic thread store and time its queries (median and p99).
     Store(bench_store::StoreBenchArgs),
     /// Push 50 KB DeliverReqs at a relay from several connections; print pushes/s and
-    /// answer latency (issue 5).
+    /// answer latency.
     Relay(bench_relay::RelayBenchArgs),
 }
 

@@ -35,7 +35,7 @@ struct Cli {
 enum Command {
     /// Print the version, data directory and store schema version as JSON.
     Status(Common),
-    /// Decode and encode MM7 messages (issue 3).
+    /// Decode and encode MM7 messages.
     Mm7(mm7_cmd::Mm7Args),
     /// List threads, pinned first, then by last activity.
     Threads(threads_cmd::ThreadsArgs),
@@ -49,9 +49,9 @@ enum Command {
     Paths(paths_cmd::PathsArgs),
     /// Measure the store (and other parts) and print figures.
     Bench(bench_cmd::BenchArgs),
-    /// The inbox relay a provider pushes to (issue 5).
+    /// The inbox relay a provider pushes to.
     Relay(relay_cmd::RelayArgs),
-    /// The provider simulator (issue 5).
+    /// The provider simulator.
     Sim(sim_cmd::SimArgs),
 }
 

@@ -46,7 +46,7 @@ const MEDIA_SWEEP_GRACE: Duration = Duration::from_secs(3600);
 pub struct Session {
     data_dir: DataDir,
     // rusqlite connections are not `Sync`; one writer connection behind a lock until the
-    // store grows a reader pool (issue 4).
+    // store grows a reader pool.
     store: Mutex<Store>,
 }
 

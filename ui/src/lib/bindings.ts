@@ -17,7 +17,11 @@ export type AppStatus = {
 };
 
 /**  Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these. */
-export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_busy" | "store_failed" | "internal";
+export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_busy" | "store_failed" | 
+/**  The thread, message or contact asked for does not exist. */
+"not_found" | 
+/**  The request itself is wrong: a bad address, page cursor or duplicate number. */
+"invalid_input" | "internal";
 
 export type IpcError = {
 	code: ErrorCode,
