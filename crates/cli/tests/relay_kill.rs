@@ -3,10 +3,9 @@
 //! and the simulator's retries fill in the ones that were not.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use mm7::message::{SenderIdentification, SubmitReq};
@@ -17,30 +16,13 @@ use relay::client_api::EntriesPage;
 const PUSHES: usize = 120;
 
 /// Starts `groupline relay serve` and returns it with the address it listens on.
+mod common;
+
 fn start_relay(data_dir: &Path, listen: &str) -> (Child, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_groupline"))
-        .args([
-            "relay",
-            "serve",
-            "--listen",
-            listen,
-            "--client",
-            "desk:t",
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .env_remove("GROUPLINE_DATA_DIR")
-        .env_remove("GROUPLINE_RELAY_CLIENTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: serde_json::Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    let (child, ready) = common::spawn_serving(
+        &["relay", "serve", "--listen", listen, "--client", "desk:t"],
+        data_dir,
+    );
     (child, ready["listening"].as_str().unwrap().parse().unwrap())
 }
 

@@ -1,30 +1,12 @@
 //! `groupline sim serve --script demo` and `groupline relay serve` as real processes: the
 //! demo story reaches the relay and the event log is written where it was asked.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use relay::client_api::EntriesPage;
 
-fn spawn(args: &[&str], data_dir: &Path) -> (Child, serde_json::Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_groupline"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("GROUPLINE_DATA_DIR")
-        .env_remove("GROUPLINE_RELAY_CLIENTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-    (child, ready)
-}
+mod common;
+use common::spawn_serving as spawn;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_script_plays_into_a_relay_process() {

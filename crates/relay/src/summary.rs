@@ -58,6 +58,23 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The fields delivery reports and read replies share: who sent, about which handset,
+    /// which message, and its status.
+    fn set_report<'a>(
+        &mut self,
+        sender: Option<&Address>,
+        recipients: impl Iterator<Item = &'a Address>,
+        message_id: &Option<String>,
+        mm_status: &Option<String>,
+    ) {
+        self.sender = sender.map(|a| SummaryAddress::from_address(a, None));
+        self.recipients = recipients
+            .map(|a| SummaryAddress::from_address(a, None))
+            .collect();
+        self.message_id = message_id.clone();
+        self.mm_status = mm_status.clone();
+    }
+
     pub(crate) fn of(decoded: &Decoded<'_>) -> Summary {
         let envelope = &decoded.envelope;
         let mut s = Summary {
@@ -81,30 +98,20 @@ impl Summary {
                 s.linked_id = m.linked_id.clone();
             }
             Body::DeliveryReportReq(m) => {
-                s.sender = m
-                    .sender
-                    .as_ref()
-                    .map(|a| SummaryAddress::from_address(a, None));
-                s.recipients = m
-                    .recipient
-                    .iter()
-                    .map(|a| SummaryAddress::from_address(a, None))
-                    .collect();
-                s.message_id = m.message_id.clone();
-                s.mm_status = m.mm_status.clone();
+                s.set_report(
+                    m.sender.as_ref(),
+                    m.recipient.iter(),
+                    &m.message_id,
+                    &m.mm_status,
+                );
             }
             Body::ReadReplyReq(m) => {
-                s.sender = m
-                    .sender
-                    .as_ref()
-                    .map(|a| SummaryAddress::from_address(a, None));
-                s.recipients = m
-                    .recipient
-                    .iter()
-                    .map(|a| SummaryAddress::from_address(a, None))
-                    .collect();
-                s.message_id = m.message_id.clone();
-                s.mm_status = m.mm_status.clone();
+                s.set_report(
+                    m.sender.as_ref(),
+                    m.recipient.iter(),
+                    &m.message_id,
+                    &m.mm_status,
+                );
             }
             _ => {}
         }
