@@ -1,12 +1,13 @@
 //! The committed TypeScript bindings must match what the Rust IPC surface generates.
 //! Run `make bindings` (or this test with `UPDATE_BINDINGS=1`) to regenerate them.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 #[test]
 fn committed_bindings_are_current() {
     let committed_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(groupline_desktop::ipc::BINDINGS_PATH);
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join(groupline_desktop::ipc::BINDINGS_PATH);
     let dir = tempfile::tempdir().unwrap();
     let fresh_path = dir.path().join("bindings.ts");
     groupline_desktop::ipc::builder()

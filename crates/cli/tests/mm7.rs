@@ -11,7 +11,10 @@ fn groupline() -> Command {
 }
 
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mm7/tests/samples")
+    std::path::PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../mm7/tests/samples")
 }
 
 fn run(args: &[&str], file: &Path) -> Output {

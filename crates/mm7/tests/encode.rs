@@ -62,7 +62,10 @@ fn media() -> Vec<Part<'static>> {
 }
 
 fn check_golden(name: &str, bytes: &[u8]) {
-    let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/golden/{name}",
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
+    );
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, bytes).unwrap();
     }

@@ -5,7 +5,10 @@ use mm7::{Limits, decode_body, decode_http};
 
 #[test]
 fn past_fuzz_crashes_no_longer_panic() {
-    let dir = format!("{}/tests/fuzz_regressions", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!(
+        "{}/tests/fuzz_regressions",
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
+    );
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();

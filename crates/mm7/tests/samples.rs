@@ -5,7 +5,10 @@
 use mm7::{AddressKind, Body, DecodeError, Decoded, Limits, RecipientField, decode_http};
 
 fn sample(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/samples/{name}",
+        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -12,7 +12,9 @@ use mm7::{Address, Body, Envelope, Kind, Version};
 use relay::{Relay, RelayConfig};
 
 fn samples() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mm7/tests/samples");
+    let dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../mm7/tests/samples");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
