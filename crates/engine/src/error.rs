@@ -21,6 +21,22 @@ pub enum EngineError {
     Store(#[from] store::StoreError),
     #[error("the store is unavailable because an earlier operation panicked; restart Groupline")]
     Poisoned,
+    #[error("cannot send this message: {0}")]
+    Compose(String),
+    #[error("cannot read the media file {path}: {source}")]
+    Media {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Transport(#[from] crate::transport::TransportSetupError),
+    #[error("cannot start {what}: {detail}")]
+    Start { what: &'static str, detail: String },
+    #[error("the relay answered something Groupline cannot read: {0}")]
+    RelayProtocol(String),
+    #[error("internal error: {0}")]
+    Runtime(String),
 }
 
 /// Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these.
@@ -36,6 +52,10 @@ pub enum ErrorCode {
     NotFound,
     /// The request itself is wrong: a bad address, page cursor or duplicate number.
     InvalidInput,
+    /// A provider or relay could not be set up or started (bad URL, port in use, TLS).
+    ProviderUnavailable,
+    /// A stored media file is missing or unreadable.
+    MediaUnavailable,
     Internal,
 }
 
@@ -53,7 +73,12 @@ impl EngineError {
             EngineError::Store(store::StoreError::NotFound { .. }) => ErrorCode::NotFound,
             EngineError::Store(e) if e.is_invalid_input() => ErrorCode::InvalidInput,
             EngineError::Store(_) => ErrorCode::StoreFailed,
-            EngineError::Poisoned => ErrorCode::Internal,
+            EngineError::Compose(_) => ErrorCode::InvalidInput,
+            EngineError::Media { .. } => ErrorCode::MediaUnavailable,
+            EngineError::Transport(_)
+            | EngineError::Start { .. }
+            | EngineError::RelayProtocol(_) => ErrorCode::ProviderUnavailable,
+            EngineError::Poisoned | EngineError::Runtime(_) => ErrorCode::Internal,
         }
     }
 

@@ -1,20 +1,33 @@
 //! Groupline's engine: the one API that the desktop shell and the `groupline` CLI stand on.
 //!
-//! It joins the `mm7` codec and the `store` into the pipelines (outbound send with retries,
-//! inbound polling of the relay, compliance, media) and owns configuration. It never depends
-//! on Tauri; the shells are thin layers over the functions here.
-//!
-//! Today it resolves the data directory, opens the store, reports the app's status and
-//! serves the store's reads (threads, messages, search, contacts); the pipelines arrive
-//! with issue 6. The store's types are re-exported as [`store`] so shells need no direct
-//! dependency on it.
+//! It joins the `mm7` codec and the `store` into the pipelines: outbound ([`outbound`]:
+//! compose durably, then send with retries by status class), inbound ([`inbound`]: poll
+//! the relay, dedupe, thread, store, then acknowledge), the provider transport
+//! ([`transport`]), media ([`media_pipeline`]) and the embedded demo provider ([`demo`]).
+//! It never depends on Tauri; the shells are thin layers over [`Session`] (the store's
+//! reads and writes) and [`Engine`] (the running pipelines, and their [`EngineEvent`]s).
+//! The store's types are re-exported as [`store`] so shells need no direct dependency.
 
+pub mod clock;
 mod data_dir;
+pub mod demo;
 mod error;
+pub mod events;
+mod ids;
+pub mod inbound;
+pub mod media_pipeline;
+pub mod outbound;
+pub mod provider;
+mod runtime;
 mod session;
+pub mod transport;
 
+pub use clock::{Clock, SystemClock};
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};
+pub use events::{EngineEvent, Events};
+pub use ids::RandomIds;
+pub use runtime::{Engine, EngineConfig};
 pub use session::{AppStatus, Paths, Session, ThreadView};
 pub use store;
 

@@ -6,10 +6,12 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use store::{
-    Contact, ContactQuery, MessageQuery, Page, SearchQuery, SearchResults, Store, StoreEvent,
-    ThreadId, ThreadListQuery, ThreadSummary,
+    Contact, ContactQuery, DeliveryState, MessageId, MessageQuery, MessageState, OutboxJob, Page,
+    SearchQuery, SearchResults, Store, StoreEvent, ThreadId, ThreadListQuery, ThreadSummary,
 };
 
+use crate::outbound::request::OutgoingPart;
+use crate::outbound::worker::LoadedMessage;
 use crate::{DataDir, EngineError};
 
 /// What the app reports about itself (the desktop status bar, `groupline status`).
@@ -126,6 +128,104 @@ impl Session {
         f: impl FnOnce(&mut store::Writer<'_>) -> Result<T, store::StoreError>,
     ) -> Result<T, EngineError> {
         Ok(self.store()?.write(f)?)
+    }
+
+    /// One thread's header.
+    pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
+        Ok(self.store()?.thread(id)?)
+    }
+
+    /// One message with its parts and delivery states.
+    pub fn message(&self, id: MessageId) -> Result<store::Message, EngineError> {
+        Ok(self.store()?.message(id)?)
+    }
+
+    /// Where a stored media file (or thumbnail) lives.
+    pub fn media_file(&self, sha256: &str) -> Result<std::path::PathBuf, EngineError> {
+        Ok(self.store()?.media_file(sha256))
+    }
+
+    /// The cursor stored for a relay, if any entry was stored from it.
+    pub fn relay_cursor(&self, relay: &str) -> Result<Option<String>, EngineError> {
+        Ok(self.store()?.relay_cursor(relay)?)
+    }
+
+    /// Outbox jobs due at `now`, oldest due first.
+    pub fn due_jobs(&self, now: i64, limit: usize) -> Result<Vec<OutboxJob>, EngineError> {
+        Ok(self.store()?.due_jobs(now, limit)?)
+    }
+
+    /// When the earliest pending job is due, if any is pending.
+    pub fn next_job_due_at(&self) -> Result<Option<i64>, EngineError> {
+        Ok(self
+            .store()?
+            .due_jobs(i64::MAX, 1)?
+            .first()
+            .map(|j| j.next_attempt_at))
+    }
+
+    /// How many outbox jobs are pending (counted up to 10,000).
+    pub fn pending_jobs(&self) -> Result<usize, EngineError> {
+        Ok(self.store()?.due_jobs(i64::MAX, 10_000)?.len())
+    }
+
+    /// An outgoing message as the outbox worker sends it: its thread's kind and
+    /// participants, its text and its parts' bytes.
+    pub fn outgoing(&self, id: MessageId) -> Result<LoadedMessage, EngineError> {
+        let (message, thread) = {
+            let store = self.store()?;
+            let message = store.message(id)?;
+            let thread = store.thread(message.thread_id)?;
+            (message, thread)
+        };
+        let mut parts = Vec::with_capacity(message.parts.len());
+        for part in &message.parts {
+            let path = self.media_file(&part.sha256)?;
+            let bytes = std::fs::read(&path).map_err(|source| EngineError::Media {
+                path: path.clone(),
+                source,
+            })?;
+            parts.push(OutgoingPart {
+                content_type: part.content_type.clone(),
+                file_name: part.file_name.clone(),
+                bytes,
+            });
+        }
+        Ok(LoadedMessage {
+            kind: thread.kind,
+            participants: thread.participants.into_iter().map(|p| p.address).collect(),
+            subject: message.subject,
+            body: message.body,
+            parts,
+        })
+    }
+
+    /// Sets an outgoing message's state from its recipients' states: sending while any
+    /// recipient waits, failed when any failed, sent otherwise.
+    pub fn settle_message_state(&self, id: MessageId) -> Result<(), EngineError> {
+        let message = self.message(id)?;
+        if message.direction != store::Direction::Out || message.deliveries.is_empty() {
+            return Ok(());
+        }
+        let waiting = message
+            .deliveries
+            .iter()
+            .any(|d| d.state == DeliveryState::Queued);
+        let failed = message.deliveries.iter().any(|d| {
+            matches!(
+                d.state,
+                DeliveryState::Failed | DeliveryState::Rejected | DeliveryState::Expired
+            )
+        });
+        let state = match (waiting, failed) {
+            (true, _) => MessageState::Sending,
+            (false, true) => MessageState::Failed,
+            (false, false) => MessageState::Sent,
+        };
+        if state != message.state {
+            self.write(|w| w.set_message_state(id, state))?;
+        }
+        Ok(())
     }
 
     /// The version, data directory and schema version, read from the open store.

@@ -1,0 +1,190 @@
+//! Composing: a message and its outbox jobs, written in one transaction before anything
+//! is sent (the first half of "a message is never lost").
+//!
+//! Three audiences: an existing thread; a set of people (their group or direct thread,
+//! found or created by participant key); or a broadcast ("individual texts"), which writes
+//! a record in a broadcast thread and one direct copy per recipient, each in that
+//! person's own thread, so replies land where the conversation with that person lives.
+
+use store::{Direction, MessageId, MessageState, NewMessage, NewPart, ThreadId, ThreadKind};
+
+use crate::{EngineError, Session};
+
+/// Sinch's cap on a group (BRIEF §5); more is refused before anything is written.
+pub const MAX_GROUP: usize = mm7::group::MAX_PARTICIPANTS;
+/// A broadcast's cap per compose: enough for an office's mailing, small enough that a
+/// slip of the paste buffer cannot text a whole contact list.
+pub const MAX_BROADCAST: usize = 100;
+
+/// Who a message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    Thread(ThreadId),
+    /// Numbers in any format: one person is a direct thread, several a group.
+    People(Vec<String>),
+    /// The same text to each, as separate direct messages.
+    Broadcast(Vec<String>),
+}
+
+/// A file to send, as the user picked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A message as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub audience: Audience,
+    pub text: String,
+    pub subject: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// What composing wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Composed {
+    /// The thread the user sees the message in (the broadcast record's for a broadcast).
+    pub thread_id: ThreadId,
+    /// The message in that thread.
+    pub message_id: MessageId,
+    /// The messages that carry outbox jobs (the message itself, or a broadcast's copies).
+    pub sent_as: Vec<(ThreadId, MessageId)>,
+    pub jobs: usize,
+}
+
+/// Writes `draft` from `our_number` at `now`: the message(s), parts and outbox jobs.
+pub fn compose(
+    session: &Session,
+    our_number: &str,
+    draft: &Draft,
+    now: i64,
+) -> Result<Composed, EngineError> {
+    if draft.text.trim().is_empty() && draft.attachments.is_empty() {
+        return Err(EngineError::Compose(
+            "a message needs text or an attachment".into(),
+        ));
+    }
+    let thread_members = match &draft.audience {
+        Audience::Thread(id) => {
+            let thread = session.thread_summary(*id)?;
+            if thread.kind == ThreadKind::Broadcast {
+                let people = thread.participants.into_iter().map(|p| p.address).collect();
+                return write_broadcast(session, our_number, draft, people, now);
+            }
+            Some(
+                thread
+                    .participants
+                    .into_iter()
+                    .map(|p| p.address)
+                    .collect::<Vec<_>>(),
+            )
+        }
+        Audience::People(people) => {
+            check_count(people.len(), MAX_GROUP, "a group")?;
+            None
+        }
+        Audience::Broadcast(people) => {
+            check_count(people.len(), MAX_BROADCAST, "a broadcast")?;
+            return write_broadcast(session, our_number, draft, people.clone(), now);
+        }
+    };
+    session.write(|w| {
+        let (thread_id, members) = match (&draft.audience, thread_members) {
+            (Audience::Thread(id), Some(members)) => (*id, members),
+            (Audience::People(people), _) => {
+                let resolved = w.resolve_thread(people.iter().map(String::as_str), now)?;
+                (resolved.id, people.clone())
+            }
+            _ => unreachable!("broadcasts returned above"),
+        };
+        let message_id = write_message(w, thread_id, our_number, draft, now)?;
+        let jobs = w.queue_outgoing(message_id, members.iter().map(String::as_str), now)?;
+        Ok(Composed {
+            thread_id,
+            message_id,
+            sent_as: vec![(thread_id, message_id)],
+            jobs: jobs.len(),
+        })
+    })
+}
+
+fn check_count(n: usize, max: usize, what: &str) -> Result<(), EngineError> {
+    if n == 0 {
+        return Err(EngineError::Compose(format!(
+            "{what} needs at least one recipient"
+        )));
+    }
+    if n > max {
+        return Err(EngineError::Compose(format!(
+            "{what} can have at most {max} recipients; this one has {n}"
+        )));
+    }
+    Ok(())
+}
+
+fn write_broadcast(
+    session: &Session,
+    our_number: &str,
+    draft: &Draft,
+    people: Vec<String>,
+    now: i64,
+) -> Result<Composed, EngineError> {
+    session.write(|w| {
+        let record_thread = w
+            .resolve_broadcast(people.iter().map(String::as_str), now)?
+            .id;
+        let record = write_message(w, record_thread, our_number, draft, now)?;
+        // The record carries no jobs; its copies do. It reads as sent once written.
+        w.set_message_state(record, MessageState::Sent)?;
+        let mut sent_as = Vec::with_capacity(people.len());
+        let mut jobs = 0;
+        for person in &people {
+            let thread = w.resolve_thread([person.as_str()], now)?.id;
+            let copy = write_message(w, thread, our_number, draft, now)?;
+            jobs += w.queue_outgoing(copy, [person.as_str()], now)?.len();
+            sent_as.push((thread, copy));
+        }
+        Ok(Composed {
+            thread_id: record_thread,
+            message_id: record,
+            sent_as,
+            jobs,
+        })
+    })
+}
+
+fn write_message(
+    w: &mut store::Writer<'_>,
+    thread_id: ThreadId,
+    our_number: &str,
+    draft: &Draft,
+    now: i64,
+) -> Result<MessageId, store::StoreError> {
+    let added = w.add_message(&NewMessage {
+        thread_id,
+        direction: Direction::Out,
+        author: our_number,
+        body: &draft.text,
+        subject: draft.subject.as_deref(),
+        at: now,
+        provider_at: None,
+        provider_message_id: None,
+        linked_id: None,
+        transaction_id: None,
+        state: MessageState::Queued,
+    })?;
+    for attachment in &draft.attachments {
+        w.add_part(
+            added.id,
+            &NewPart {
+                bytes: &attachment.bytes,
+                declared_type: None,
+                file_name: Some(&attachment.file_name),
+                thumbnail: None,
+            },
+        )?;
+    }
+    Ok(added.id)
+}

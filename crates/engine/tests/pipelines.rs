@@ -1,0 +1,346 @@
+//! The engine's pipelines against the real simulator and relay over loopback HTTP, with a
+//! real SQLite store in a temporary directory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use engine::inbound::relay_client::RelayEndpoint;
+use engine::outbound::compose::{Attachment, Audience, Draft};
+use engine::outbound::policy::RetryPolicy;
+use engine::provider::ProviderEndpoint;
+use engine::store::{DeliveryState, MessageQuery, MessageState, ThreadKind, ThreadListQuery};
+use engine::{DataDir, Engine, EngineConfig, Session, SystemClock};
+
+const OUR: &str = "12025550100";
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    engine: Engine,
+    sim: mmsc_sim::SimHandle,
+    relay: relay::RelayHandle,
+}
+
+async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEndpoint)) -> Rig {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay::Relay::start(
+        relay::RelayConfig::new(dir.path().join("relay.sqlite3")).with_client("desktop", "t0ken"),
+    )
+    .await
+    .unwrap();
+    let sim = mmsc_sim::Simulator::start(
+        mmsc_sim::SimConfig {
+            dlr_delay: Duration::from_millis(20),
+            retry: mmsc_sim::RetryPolicy {
+                timeout: Duration::from_secs(5),
+                interval: Duration::from_millis(50),
+                retries: 5,
+            },
+            ..sim_config
+        }
+        .with_push_to(format!("http://{}/mm7", relay.addr)),
+    )
+    .await
+    .unwrap();
+    let data = DataDir::resolve(Some(dir.path().join("data")), None).unwrap();
+    let session = Arc::new(Session::open(data, 1).unwrap());
+    let mut provider = ProviderEndpoint::new("sim", sim.submit_url(), "groupline-demo", OUR);
+    provider.max_concurrency = 20;
+    provider.rate_per_second = 1000.0;
+    provider.timeout = Duration::from_secs(2);
+    tweak(&mut provider);
+    let engine = Engine::new(
+        session,
+        EngineConfig {
+            provider,
+            relay: RelayEndpoint {
+                url: format!("http://{}", relay.addr),
+                token: "t0ken".into(),
+            },
+            relay_key: "test-relay".into(),
+            retry: RetryPolicy {
+                base: Duration::from_millis(20),
+                max: Duration::from_millis(200),
+                max_attempts: 6,
+            },
+            seed: 42,
+        },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    Rig {
+        _dir: dir,
+        engine,
+        sim,
+        relay,
+    }
+}
+
+fn accepted_submits(sim: &mmsc_sim::SimHandle) -> Vec<mmsc_sim::LogEvent> {
+    sim.log()
+        .into_iter()
+        .filter(|e| e.event == "submit" && e.status_code == Some(1000))
+        .collect()
+}
+
+/// Polls until `done` holds or 10 s pass.
+async fn poll_until(engine: &Engine, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        engine.poll_once(Duration::from_millis(100)).await.unwrap();
+        if done() {
+            return;
+        }
+    }
+    panic!("condition not reached after polling for 10 s");
+}
+
+fn png() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]))
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_conversation_both_ways_with_media_and_delivery_reports() {
+    let script = mmsc_sim::Script::parse(
+        r#"
+name = "reply"
+our_number = "12025550100"
+[[cast]]
+name = "Dana"
+number = "12025550111"
+[[cast]]
+name = "Sam"
+number = "12025550122"
+[[cast]]
+name = "Rick"
+number = "12025550133"
+[[messages]]
+at_ms = 0
+from = "Dana"
+group = ["Sam", "Rick"]
+text = "Photo of the bumper"
+media = [{ kind = "jpeg", name = "bumper.jpg" }]
+"#,
+    )
+    .unwrap();
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            script: Some(script),
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await;
+    let session = rig.engine.session().clone();
+
+    let composed = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(vec![
+                "(202) 555-0111".into(),
+                "+1 202 555 0122".into(),
+                "tel:+12025550133".into(),
+            ]),
+            text: "Tow truck is 20 minutes out".into(),
+            subject: None,
+            attachments: vec![Attachment {
+                file_name: "map.png".into(),
+                bytes: png(),
+            }],
+        })
+        .await
+        .unwrap();
+    assert_eq!(composed.jobs, 3);
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+
+    let submits = accepted_submits(&rig.sim);
+    assert_eq!(submits.len(), 3, "{submits:?}");
+    let mut delivered_to: Vec<_> = submits
+        .iter()
+        .filter_map(|e| e.participant.clone())
+        .collect();
+    delivered_to.sort();
+    assert_eq!(delivered_to, ["12025550111", "12025550122", "12025550133"]);
+
+    poll_until(&rig.engine, || {
+        let m = session.message(composed.message_id).unwrap();
+        let threads = session
+            .threads(&ThreadListQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        m.deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Delivered)
+            && threads.items.iter().any(|t| t.message_count == 2)
+    })
+    .await;
+
+    let sent = session.message(composed.message_id).unwrap();
+    assert_eq!(sent.state, MessageState::Sent);
+    assert_eq!(sent.parts.len(), 1);
+    assert!(
+        sent.deliveries
+            .iter()
+            .all(|d| d.provider_message_id.is_some())
+    );
+
+    // Dana's group reply landed in the same thread as our message.
+    let view = session
+        .thread(
+            composed.thread_id,
+            &MessageQuery {
+                limit: 10,
+                before: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(view.thread.kind, ThreadKind::Group);
+    assert_eq!(view.messages.items.len(), 2);
+    let reply = view
+        .messages
+        .items
+        .iter()
+        .find(|m| m.direction == engine::store::Direction::In)
+        .expect("the reply is in our thread");
+    assert_eq!(reply.author, "+12025550111");
+    assert_eq!(reply.body, "Photo of the bumper");
+    assert_eq!(reply.parts.len(), 1);
+    assert_eq!(reply.parts[0].content_type, "image/jpeg");
+
+    // Polling again finds nothing new: the cursor was stored with the batch.
+    let again = rig.engine.poll_once(Duration::ZERO).await.unwrap();
+    assert_eq!(again.messages, 0);
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_is_separate_direct_messages_with_a_record() {
+    let rig = rig(mmsc_sim::SimConfig::default(), |_| {}).await;
+    let session = rig.engine.session().clone();
+    let people = vec![
+        "2025550111".to_owned(),
+        "2025550122".into(),
+        "2025550133".into(),
+    ];
+    let composed = rig
+        .engine
+        .send(Draft {
+            audience: Audience::Broadcast(people),
+            text: "Open house Saturday 1-3pm".into(),
+            subject: None,
+            attachments: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(composed.jobs, 3);
+    assert_eq!(composed.sent_as.len(), 3);
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+
+    let submits = accepted_submits(&rig.sim);
+    assert_eq!(submits.len(), 3);
+    for (thread, message) in &composed.sent_as {
+        let t = session.thread_summary(*thread).unwrap();
+        assert_eq!(t.kind, ThreadKind::Direct);
+        assert_eq!(t.participants.len(), 1);
+        assert_eq!(session.message(*message).unwrap().state, MessageState::Sent);
+    }
+    let record = session.thread_summary(composed.thread_id).unwrap();
+    assert_eq!(record.kind, ThreadKind::Broadcast);
+    assert_eq!(record.participants.len(), 3);
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_provider_fault_ends_delivered_or_failed_never_stuck_or_doubled() {
+    use mmsc_sim::Fault;
+    let faults = [
+        Fault::Http500,
+        Fault::Http503,
+        Fault::Reset,
+        Fault::Malformed,
+        Fault::Truncated,
+        Fault::Delay(3_000),
+    ];
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            faults: mmsc_sim::FaultPlan {
+                next: faults.iter().copied().collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        |p| p.max_concurrency = 1,
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let mut messages = Vec::new();
+    for (i, _) in faults.iter().enumerate() {
+        let composed = rig
+            .engine
+            .send(Draft {
+                audience: Audience::People(vec![format!("20255501{:02}", 10 + i)]),
+                text: format!("message {i}"),
+                subject: None,
+                attachments: vec![],
+            })
+            .await
+            .unwrap();
+        messages.push(composed.message_id);
+    }
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        session.pending_jobs().unwrap(),
+        0,
+        "nothing left in the outbox"
+    );
+
+    // Every recipient got at most one accepted submit.
+    let submits = accepted_submits(&rig.sim);
+    let mut per_recipient = std::collections::HashMap::new();
+    for s in &submits {
+        *per_recipient.entry(s.participant.clone()).or_insert(0) += 1;
+    }
+    assert!(per_recipient.values().all(|n| *n == 1), "{per_recipient:?}");
+
+    // Let delivery reports arrive; each message ends delivered, or failed with a reason,
+    // or (timeout) submitted-unconfirmed with the reason recorded.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    rig.engine
+        .poll_once(Duration::from_millis(200))
+        .await
+        .unwrap();
+    for id in messages {
+        let m = session.message(id).unwrap();
+        let d = &m.deliveries[0];
+        match d.state {
+            DeliveryState::Delivered => {}
+            DeliveryState::Failed | DeliveryState::Rejected | DeliveryState::Submitted => {
+                assert!(
+                    d.status_text.as_deref().is_some_and(|t| !t.is_empty()),
+                    "{d:?}"
+                )
+            }
+            other => panic!("message {} ended {other:?}: {d:?}", m.body),
+        }
+    }
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
