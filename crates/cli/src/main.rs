@@ -15,11 +15,16 @@ mod bench_cmd;
 mod bench_relay;
 mod bench_store;
 mod contacts_cmd;
+mod demo_cmd;
 mod mm7_cmd;
+mod outbox_cmd;
 mod output;
 mod paths_cmd;
+mod poll_cmd;
+mod provider_choice;
 mod relay_cmd;
 mod search_cmd;
+mod send_cmd;
 mod sim_cmd;
 mod table;
 mod threads_cmd;
@@ -53,6 +58,15 @@ enum Command {
     Relay(relay_cmd::RelayArgs),
     /// The provider simulator.
     Sim(sim_cmd::SimArgs),
+    /// Send a message to a thread, to people (a group or a direct thread), or as a
+    /// broadcast of individual texts.
+    Send(send_cmd::SendArgs),
+    /// Read inbound messages and delivery reports from the relay into the store.
+    Poll(poll_cmd::PollArgs),
+    /// List outbox jobs waiting to be sent.
+    Outbox(outbox_cmd::OutboxArgs),
+    /// Run the engine against the embedded demo provider.
+    Demo(demo_cmd::DemoArgs),
 }
 
 /// Options every subcommand takes.
@@ -105,10 +119,22 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Search(args) => search_cmd::run(args),
         Command::Contacts(args) => contacts_cmd::run(args),
         Command::Paths(args) => paths_cmd::run(args),
+        Command::Send(args) => send_cmd::run(args),
+        Command::Poll(args) => poll_cmd::run(args),
+        Command::Outbox(args) => outbox_cmd::run(args),
+        Command::Demo(args) => demo_cmd::run(args),
     }
 }
 
-fn now_unix_ms() -> i64 {
+/// The async runtime the engine commands run on.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the OS lets us start threads")
+}
+
+pub(crate) fn now_unix_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

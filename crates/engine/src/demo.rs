@@ -121,6 +121,30 @@ impl Demo {
         })
     }
 
+    /// Adds the demo cast to the contacts (once), so threads show names as they would
+    /// for a real office's address book.
+    pub fn seed_contacts(&self, session: &crate::Session, now: i64) -> Result<(), EngineError> {
+        for member in &mmsc_sim::demo_script().cast {
+            if session.contact_by_number(&member.number)?.is_some() {
+                continue;
+            }
+            session.write(|w| {
+                w.add_contact(
+                    &store::ContactInput {
+                        display_name: &member.name,
+                        numbers: vec![member.number.as_str()],
+                        company: None,
+                        notes: Some("Demo contact"),
+                        tags: vec!["demo"],
+                    },
+                    now,
+                )
+                .map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+
     pub async fn shutdown(self) {
         self.sim.shutdown().await;
         self.relay.shutdown().await;
