@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use engine::{DataDir, EngineError, Session};
 
 mod bench_cmd;
+mod bench_engine;
 mod bench_relay;
 mod bench_store;
 mod contacts_cmd;
