@@ -21,6 +21,8 @@ pub enum EngineError {
     Store(#[from] store::StoreError),
     #[error("the store is unavailable because an earlier operation panicked; restart Groupline")]
     Poisoned,
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these.
@@ -37,6 +39,30 @@ pub enum ErrorCode {
     /// The request itself is wrong: a bad address, page cursor or duplicate number.
     InvalidInput,
     Internal,
+    /// The configuration file cannot be parsed or holds a bad value (the message names the key).
+    ConfigInvalid,
+    /// The configuration file cannot be read or written.
+    ConfigUnavailable,
+    /// No usable secret store: the keyring does not answer, or `GROUPLINE_SECRETS` is wrong.
+    SecretStoreUnavailable,
+    /// The secrets file is readable by other users and is refused until `chmod 600`.
+    SecretsFileInsecure,
+}
+
+impl crate::config::ConfigError {
+    pub fn code(&self) -> ErrorCode {
+        use crate::config::ConfigError as E;
+        match self {
+            E::NoHomeDirectory | E::Io { .. } => ErrorCode::ConfigUnavailable,
+            E::Parse { .. } | E::Invalid { .. } => ErrorCode::ConfigInvalid,
+            E::UnknownProfile { .. } => ErrorCode::NotFound,
+            E::UnknownKey { .. } | E::ProfileExists { .. } | E::UnknownSecret { .. } => {
+                ErrorCode::InvalidInput
+            }
+            E::InsecureSecretsFile { .. } => ErrorCode::SecretsFileInsecure,
+            E::SecretStoreUnavailable { .. } => ErrorCode::SecretStoreUnavailable,
+        }
+    }
 }
 
 impl EngineError {
@@ -54,6 +80,7 @@ impl EngineError {
             EngineError::Store(e) if e.is_invalid_input() => ErrorCode::InvalidInput,
             EngineError::Store(_) => ErrorCode::StoreFailed,
             EngineError::Poisoned => ErrorCode::Internal,
+            EngineError::Config(e) => e.code(),
         }
     }
 

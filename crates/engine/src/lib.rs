@@ -9,10 +9,14 @@
 //! with issue 6. The store's types are re-exported as [`store`] so shells need no direct
 //! dependency on it.
 
+pub mod config;
 mod data_dir;
 mod error;
 mod session;
 
+pub use config::{
+    Config, ConfigError, ConfigLocation, ProviderProfile, RelaySettings, SecretStore,
+};
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};
 pub use session::{AppStatus, Paths, Session, ThreadView};
