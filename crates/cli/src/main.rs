@@ -14,6 +14,7 @@ use engine::{DataDir, EngineError, Session};
 mod bench_cmd;
 mod bench_relay;
 mod bench_store;
+mod config_cmd;
 mod contacts_cmd;
 mod mm7_cmd;
 mod output;
@@ -53,6 +54,8 @@ enum Command {
     Relay(relay_cmd::RelayArgs),
     /// The provider simulator.
     Sim(sim_cmd::SimArgs),
+    /// Show and edit the configuration: provider profiles, the relay, secrets.
+    Config(config_cmd::ConfigArgs),
 }
 
 /// Options every subcommand takes.
@@ -105,6 +108,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Search(args) => search_cmd::run(args),
         Command::Contacts(args) => contacts_cmd::run(args),
         Command::Paths(args) => paths_cmd::run(args),
+        Command::Config(args) => config_cmd::run(args),
     }
 }
 
