@@ -15,6 +15,7 @@ mod bench_cmd;
 mod bench_engine;
 mod bench_relay;
 mod bench_store;
+mod config_cmd;
 mod contacts_cmd;
 mod demo_cmd;
 mod mm7_cmd;
@@ -68,6 +69,8 @@ enum Command {
     Outbox(outbox_cmd::OutboxArgs),
     /// Run the engine against the embedded demo provider.
     Demo(demo_cmd::DemoArgs),
+    /// Show and edit the configuration: provider profiles, the relay, secrets.
+    Config(config_cmd::ConfigArgs),
 }
 
 /// Options every subcommand takes.
@@ -124,6 +127,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Poll(args) => poll_cmd::run(args),
         Command::Outbox(args) => outbox_cmd::run(args),
         Command::Demo(args) => demo_cmd::run(args),
+        Command::Config(args) => config_cmd::run(args),
     }
 }
 

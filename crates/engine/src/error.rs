@@ -32,11 +32,15 @@ pub enum EngineError {
     #[error(transparent)]
     Transport(#[from] crate::transport::TransportSetupError),
     #[error("cannot start {what}: {detail}")]
-    Start { what: &'static str, detail: String },
+    Start {
+        what: &'static str,
+        detail: String,
+    },
     #[error("the relay answered something Groupline cannot read: {0}")]
     RelayProtocol(String),
     #[error("internal error: {0}")]
     Runtime(String),
+    Config(#[from] crate::config::ConfigError),
 }
 
 /// Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these.
@@ -57,6 +61,30 @@ pub enum ErrorCode {
     /// A stored media file is missing or unreadable.
     MediaUnavailable,
     Internal,
+    /// The configuration file cannot be parsed or holds a bad value (the message names the key).
+    ConfigInvalid,
+    /// The configuration file cannot be read or written.
+    ConfigUnavailable,
+    /// No usable secret store: the keyring does not answer, or `GROUPLINE_SECRETS` is wrong.
+    SecretStoreUnavailable,
+    /// The secrets file is readable by other users and is refused until `chmod 600`.
+    SecretsFileInsecure,
+}
+
+impl crate::config::ConfigError {
+    pub fn code(&self) -> ErrorCode {
+        use crate::config::ConfigError as E;
+        match self {
+            E::NoHomeDirectory | E::Io { .. } => ErrorCode::ConfigUnavailable,
+            E::Parse { .. } | E::Invalid { .. } => ErrorCode::ConfigInvalid,
+            E::UnknownProfile { .. } => ErrorCode::NotFound,
+            E::UnknownKey { .. } | E::ProfileExists { .. } | E::UnknownSecret { .. } => {
+                ErrorCode::InvalidInput
+            }
+            E::InsecureSecretsFile { .. } => ErrorCode::SecretsFileInsecure,
+            E::SecretStoreUnavailable { .. } => ErrorCode::SecretStoreUnavailable,
+        }
+    }
 }
 
 impl EngineError {
@@ -79,6 +107,7 @@ impl EngineError {
             | EngineError::Start { .. }
             | EngineError::RelayProtocol(_) => ErrorCode::ProviderUnavailable,
             EngineError::Poisoned | EngineError::Runtime(_) => ErrorCode::Internal,
+            EngineError::Config(e) => e.code(),
         }
     }
 

@@ -9,6 +9,7 @@
 //! The store's types are re-exported as [`store`] so shells need no direct dependency.
 
 pub mod clock;
+pub mod config;
 mod data_dir;
 pub mod demo;
 mod error;
@@ -24,6 +25,9 @@ mod session;
 pub mod transport;
 
 pub use clock::{Clock, SystemClock};
+pub use config::{
+    Config, ConfigError, ConfigLocation, ProviderProfile, RelaySettings, SecretStore,
+};
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};
 pub use events::{EngineEvent, Events};
