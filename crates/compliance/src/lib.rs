@@ -5,10 +5,19 @@
 //! - [`classify`] / [`classify_with`]: an inbound message's [`Classification`] and the
 //!   [`Rule`] that decided it (evidence for the consent ledger). Every keyword and phrase
 //!   lives in `phrases.rs`.
+//! - [`window_for`] / [`next_allowed`]: a recipient's quiet-hours [`Window`] from the
+//!   shipped NANP area-code table, and when a group message may go out.
 
 mod classify;
+mod error;
 mod normalize;
 mod pattern;
 mod phrases;
+mod quiet;
 
 pub use classify::{Classification, Keywords, Rule, classify, classify_with};
+pub use error::QuietError;
+pub use quiet::{
+    Allowed, Basis, Hours, MultiZone, QuietPolicy, UNKNOWN_NUMBER_ZONES, Window, next_allowed,
+    next_allowed_in, window_for,
+};
