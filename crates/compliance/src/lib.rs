@@ -7,9 +7,13 @@
 //!   lives in `phrases.rs`.
 //! - [`window_for`] / [`next_allowed`]: a recipient's quiet-hours [`Window`] from the
 //!   shipped NANP area-code table, and when a group message may go out.
+//! - [`append_footer`]: the "Reply STOP to opt out" line, never twice.
+//! - [`help_reply_due`]: HELP answered at most once a day per number.
 
 mod classify;
 mod error;
+mod footer;
+mod help;
 mod normalize;
 mod pattern;
 mod phrases;
@@ -17,6 +21,8 @@ mod quiet;
 
 pub use classify::{Classification, Keywords, Rule, classify, classify_with};
 pub use error::QuietError;
+pub use footer::{DEFAULT_FOOTER, append_footer};
+pub use help::{HELP_REPLY_INTERVAL_MS, help_reply_due};
 pub use quiet::{
     Allowed, Basis, Hours, MultiZone, QuietPolicy, UNKNOWN_NUMBER_ZONES, Window, next_allowed,
     next_allowed_in, window_for,

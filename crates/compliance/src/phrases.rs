@@ -251,3 +251,7 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
         "revoke|withdraw|rescind [my|all|any] consent|permission",
     ),
 ];
+
+/// Lines that already tell the reader how to opt out, so no footer is added again
+/// ("Reply STOP to opt out", "Text STOP to unsubscribe", "Send STOP to quit").
+pub(crate) const FOOTER_MARKERS: &[&str] = &["reply stop", "text stop", "txt stop", "send stop"];
