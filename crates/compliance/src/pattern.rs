@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::phrases::{NEGATION_FILLERS, NEGATORS, SETS};
+use crate::phrases::{FACT_QUESTIONS, NEGATION_CANCELLERS, NEGATORS, REVERSAL_FILLERS, SETS};
 
 /// One compiled plain-language rule.
 #[derive(Debug)]
@@ -52,7 +52,7 @@ impl Pattern {
     /// Whether the pattern matches `words` somewhere not preceded by a negator.
     pub(crate) fn matches(&self, words: &[String]) -> bool {
         let last_start = if self.at_start { 0 } else { words.len() };
-        (0..=last_start).any(|start| !negated(words, start) && self.match_from(words, start, 0))
+        (0..=last_start).any(|start| !reversed(words, start) && self.match_from(words, start, 0))
     }
 
     fn match_from(&self, words: &[String], at: usize, slot: usize) -> bool {
@@ -99,13 +99,25 @@ impl Slot {
     }
 }
 
-/// Whether a negator stands before `start`, looking back over filler words only.
-fn negated(words: &[String], start: usize) -> bool {
-    words[..start.min(words.len())]
+/// Whether the first non-filler word before `start` reverses the phrase (see
+/// `phrases.rs`): a negator not itself cancelled by "if"/"unless"/"why", or a question
+/// about a fact.
+fn reversed(words: &[String], start: usize) -> bool {
+    let before = &words[..start.min(words.len())];
+    let Some(at) = before
         .iter()
-        .rev()
-        .find(|w| !NEGATION_FILLERS.contains(&w.as_str()))
-        .is_some_and(|w| NEGATORS.contains(&w.as_str()))
+        .rposition(|w| !REVERSAL_FILLERS.contains(&w.as_str()))
+    else {
+        return false;
+    };
+    let word = before[at].as_str();
+    if NEGATORS.contains(&word) {
+        let cancelled = before[at.saturating_sub(3)..at]
+            .iter()
+            .any(|w| NEGATION_CANCELLERS.contains(&w.as_str()));
+        return !cancelled;
+    }
+    FACT_QUESTIONS.contains(&word)
 }
 
 #[cfg(test)]

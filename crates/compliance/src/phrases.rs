@@ -17,9 +17,15 @@
 //! - `^` as the first slot pins the match to the start of the message, `$` as the last
 //!   slot to its end (after a trailing courtesy such as "thanks" has been trimmed).
 //!
-//! A match directly preceded by "not" or "never" (allowing filler such as "ever" or
-//! "please" in between) does not count: "please don't remove me" and "don't stop sending
-//! messages" are not opt-outs, while "I'm not kidding, stop texting me" still is.
+//! A match does not count when the word before it (looking past fillers such as "ever",
+//! "please", "you") reverses it:
+//!
+//! - a negator: "please don't remove me", "don't stop sending messages" — unless an
+//!   "if"/"unless"/"why" just before the negator turns it back into a demand ("if you
+//!   don't stop texting me…", "why don't you stop texting me");
+//! - a question about a fact: "did you stop sending messages?", "why did they stop?".
+//!
+//! "I'm not kidding, stop texting me" still is an opt-out: "kidding" ends the look-back.
 
 /// Opt-out keywords: a message consisting of exactly one of these (any case, with
 /// punctuation, emoji and courtesy words around it) is an opt-out.
@@ -100,11 +106,22 @@ pub(crate) const NEGATIVE_CONTRACTIONS: &[(&str, &str)] = &[
 /// Words that, just before a phrase, reverse it ("don't remove me", "never stop texting").
 pub(crate) const NEGATORS: &[&str] = &["not", "never"];
 
-/// Words that may sit between a negator and the phrase it reverses ("don't ever stop
-/// texting me", "do not please remove me"). Any other word ends the look-back, so
+/// Words that, up to three words before a negator, make the negation a demand again:
+/// "if you don't stop texting me", "unless you stop", "why don't you stop texting me".
+pub(crate) const NEGATION_CANCELLERS: &[&str] = &["if", "unless", "why"];
+
+/// Question words that, just before a phrase, make it a question about what happened,
+/// not a request: "did you stop sending messages?", "has it stopped", "when they stop
+/// sending alerts". ("Can you"/"will you stop texting me" are requests: not listed.)
+pub(crate) const FACT_QUESTIONS: &[&str] =
+    &["did", "does", "has", "have", "had", "when", "whether"];
+
+/// Words that may sit between a reversing word and the phrase ("don't ever stop texting
+/// me", "did they stop sending messages"). Any other word ends the look-back, so
 /// "not kidding, stop texting me" stays an opt-out.
-pub(crate) const NEGATION_FILLERS: &[&str] =
-    &["ever", "please", "pls", "just", "really", "even", "you"];
+pub(crate) const REVERSAL_FILLERS: &[&str] = &[
+    "ever", "please", "pls", "just", "really", "even", "you", "u", "they", "he", "she", "it", "ya",
+];
 
 /// Named word sets used as `{name}` in patterns.
 pub(crate) const SETS: &[(&str, &str)] = &[
@@ -117,7 +134,7 @@ pub(crate) const SETS: &[(&str, &str)] = &[
     // What a list or group is called by the people in it.
     (
         "group",
-        "list|lists|group|groups|chat|chats|thread|threads|conversation|convo|gc|texts|messages",
+        "list|lists|group|groups|chat|chats|thread|threads|conversation|convo|gc|texts|messages|contacts|database|system|records",
     ),
     // Words that qualify a list or message ("mailing list", "group chat", "text alerts").
     (
@@ -146,9 +163,16 @@ pub(crate) const SETS: &[(&str, &str)] = &[
 /// Plain-language opt-out requests, as `(rule id, pattern)`. The id is stored in the
 /// consent ledger as evidence, so never rename one; add a new rule instead.
 pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
-    // "Please remove me", "can you remove me?" — only at the end of the message, because
-    // "remove me from the 3pm showing" is about an appointment, not the list.
+    // "Please remove me", "can you remove me?", "take me off" — only at the end of the
+    // message, because "remove me from the 3pm showing" is about an appointment.
     ("remove-me", "remove|delete me [now|already] $"),
+    ("take-me-off", "take|get me off $"),
+    // "I'd like to be removed", "I want to be removed from this list" — the list word, if
+    // any, must end the message: "I need to be removed from the closing call" is work.
+    (
+        "want-to-be-removed",
+        "{asking} [to] be|get removed|unsubscribed [from] [{det}] [{qual}] [{group}] $",
+    ),
     // "remove me from this list", "take me off this group", "get me out of the group chat".
     // The list word is required: "take me off the schedule" is about a shift.
     (
@@ -168,12 +192,13 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
     ),
     // "Stop texting me", "quit messaging me": naming the person makes it unambiguous.
     ("stop-contacting-me", "stop|quit|cease {contacting} me|us"),
+    // "Stop texting this number", "stop messaging this group".
     (
         "stop-contacting-number",
-        "stop|quit|cease {contacting} this|my number",
+        "stop|quit|cease {contacting} this|my number|phone|cell|group|chat|thread",
     ),
-    // "Stop texting." on its own (but not "stop texting while driving").
-    ("stop-texting", "stop|quit {contacting} [already] $"),
+    // "Stop texting." or "Stop sending." on its own (not "stop texting while driving").
+    ("stop-texting", "stop|quit {contacting}|sending [already] $"),
     // "Stop sending messages", "stop sending me these texts".
     (
         "stop-sending-messages",
@@ -219,8 +244,12 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
         "no-longer-want-messages",
         "no longer want|wish [to] [receive|get] [{det}] [more] [{qual}] {msgs}",
     ),
-    // "Unsubscribe me", "unsubscribe this number".
+    // "Unsubscribe me", "unsubscribe this number", "unsubscribe from this list".
     ("unsubscribe-me", "unsubscribe me|us|this|my"),
+    (
+        "unsubscribe-from-list",
+        "unsubscribe|unsub [me|us] from [{det}] [{qual}] {group}",
+    ),
     // "I want to unsubscribe", "how do I unsubscribe", "can I unsubscribe?" — the bare word
     // in a sentence ("did you unsubscribe from Costco?") is not enough.
     (
@@ -228,6 +257,11 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
         "{asking} [do|can] [i|we] [to] unsubscribe",
     ),
     ("want-to-opt-out", "{asking} [do|can] [i|we] [to] opt out"),
+    // "Opt out of this", "opt-out from these texts" as the whole message.
+    (
+        "opt-out-of",
+        "^ opt out of|from [{det}] [{qual}] [{group}] $",
+    ),
     // "Opt me out", "opt us out".
     ("opt-me-out", "opt me|us|this|my [number] out"),
     // A group MMS cannot be left from the phone, so asking to leave it is an opt-out.
