@@ -112,6 +112,29 @@ mod tests {
     }
 
     #[test]
+    fn every_state_province_and_territory_is_covered() {
+        const REGIONS: &str = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN \
+            MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY \
+            PR VI GU MP AS AB BC MB NB NL NS PE ON QC SK YT NT NU";
+        let known: Vec<&str> = REGIONS.split_whitespace().collect();
+        for row in AREA_CODES.values() {
+            for region in row.region.split('/') {
+                assert!(
+                    known.contains(&region),
+                    "{}: unknown region {region}",
+                    row.npa
+                );
+            }
+        }
+        for region in known {
+            assert!(
+                AREA_CODES.values().any(|r| r.in_region(region)),
+                "no area code for {region}"
+            );
+        }
+    }
+
+    #[test]
     fn reads_area_codes() {
         assert_eq!(area_code_of("+14155550123"), Some(415));
         assert_eq!(area_code_of("tel:+1-305-555-0123"), Some(305));
