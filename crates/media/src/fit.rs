@@ -1,0 +1,159 @@
+//! Encoding one image as a JPEG no larger than a byte target, as good as fits.
+//!
+//! The search first finds the largest scale at which quality [`Q_GOOD`] fits (past about
+//! 80, JPEG quality gains are hard to see while pixels still are), then spends what is left
+//! on quality up to [`Q_MAX`] by binary search at that scale. Only if even the smallest
+//! allowed size ([`MIN_SIDE`]) does not fit at [`Q_GOOD`] does quality go below it, down to
+//! [`Q_MIN`]. Each step predicts the next scale from the last size (bytes grow about with
+//! pixel count), so a 12-megapixel photo typically costs 2–4 resizes and 4–6 encodes.
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::{self, FilterType};
+use image::{ExtendedColorType, ImageEncoder, RgbImage};
+
+/// The quality the scale search aims at.
+pub const Q_GOOD: u8 = 80;
+/// The best quality we spend bytes on; above it files grow fast for nothing visible.
+pub const Q_MAX: u8 = 92;
+/// The worst quality we send before calling an image unable to fit.
+pub const Q_MIN: u8 = 40;
+/// The smallest longest side (pixels) we shrink an image to.
+pub const MIN_SIDE: u32 = 240;
+/// A first guess at JPEG bytes per pixel at [`Q_GOOD`] for a photo, to pick the first scale.
+const BYTES_PER_PIXEL_GUESS: f64 = 0.3;
+/// Scale-search steps, at most.
+const MAX_SCALE_STEPS: usize = 6;
+
+/// An encoded JPEG and how it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fitted {
+    pub bytes: Vec<u8>,
+    pub quality: u8,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Encodes `src` as a JPEG of at most `target` bytes; `Err(smallest size)` when even
+/// [`MIN_SIDE`] at [`Q_MIN`] is bigger.
+pub(crate) fn fit_jpeg(src: &RgbImage, target: u64) -> Result<Fitted, u64> {
+    let (w0, h0) = src.dimensions();
+    let longest = f64::from(w0.max(h0));
+    // JPEG can't be wider or taller than 65535 pixels.
+    let max_scale = (65_535.0 / longest).min(1.0);
+    let min_scale = (f64::from(MIN_SIDE) / longest).min(max_scale);
+    let pixels = f64::from(w0) * f64::from(h0);
+    let mut scale = (target as f64 / (pixels * BYTES_PER_PIXEL_GUESS))
+        .sqrt()
+        .clamp(min_scale, max_scale);
+
+    // The largest scale known to fit at Q_GOOD, and the smallest known not to.
+    let mut fits: Option<(f64, RgbImage, Vec<u8>)> = None;
+    let mut fails = f64::INFINITY;
+    for _ in 0..MAX_SCALE_STEPS {
+        let image = resized(src, scale);
+        let bytes = encode(&image, Q_GOOD);
+        let ratio = (target as f64 / bytes.len() as f64).sqrt();
+        let next = if fits_in(&bytes, target) {
+            fits = Some((scale, image, bytes));
+            if scale >= max_scale {
+                break;
+            }
+            (scale * ratio * 0.98).min(max_scale).min(fails * 0.99)
+        } else {
+            fails = scale;
+            if scale <= min_scale {
+                break;
+            }
+            let guess = (scale * ratio * 0.97).max(min_scale);
+            match &fits {
+                // Between a fit and a failure: never step past the fit.
+                Some((ok, ..)) => guess.max((ok + scale) / 2.0),
+                None => guess,
+            }
+        };
+        // Within 3% of the side length of what we have: good enough.
+        let settled = match &fits {
+            Some((ok, ..)) => (next - ok).abs() <= ok * 0.03 || next <= *ok,
+            None => (next - scale).abs() <= scale * 0.005,
+        };
+        if settled {
+            break;
+        }
+        scale = next;
+    }
+
+    match fits {
+        Some((_, image, bytes)) => Ok(best_quality(&image, target, Q_GOOD, Q_MAX, bytes)),
+        None => {
+            let image = resized(src, min_scale);
+            let bytes = encode(&image, Q_MIN);
+            if !fits_in(&bytes, target) {
+                return Err(bytes.len() as u64);
+            }
+            Ok(best_quality(&image, target, Q_MIN, Q_GOOD - 1, bytes))
+        }
+    }
+}
+
+/// The highest quality in `lo..=hi` whose encoding fits, given that `lo` fits as `lo_bytes`.
+fn best_quality(image: &RgbImage, target: u64, lo: u8, hi: u8, lo_bytes: Vec<u8>) -> Fitted {
+    let (mut ok, mut ok_bytes, mut bad) = (lo, lo_bytes, hi + 1);
+    // Most small images fit at the top: try it first.
+    let top = encode(image, hi);
+    if fits_in(&top, target) {
+        (ok, ok_bytes) = (hi, top);
+    } else {
+        bad = hi;
+    }
+    // Two quality steps apart is close enough (the file size differs by a few percent).
+    while bad - ok > 2 {
+        let mid = ok + (bad - ok) / 2;
+        let bytes = encode(image, mid);
+        if fits_in(&bytes, target) {
+            (ok, ok_bytes) = (mid, bytes);
+        } else {
+            bad = mid;
+        }
+    }
+    Fitted {
+        bytes: ok_bytes,
+        quality: ok,
+        width: image.width(),
+        height: image.height(),
+    }
+}
+
+/// An encoding fits when it exists (the encoder failed if it is empty) and is small enough.
+fn fits_in(bytes: &[u8], target: u64) -> bool {
+    !bytes.is_empty() && bytes.len() as u64 <= target
+}
+
+/// `src` scaled by `scale` (≤ 1), both sides at least one pixel.
+pub(crate) fn resized(src: &RgbImage, scale: f64) -> RgbImage {
+    let (w0, h0) = src.dimensions();
+    let w = ((f64::from(w0) * scale).round() as u32).clamp(1, w0);
+    let h = ((f64::from(h0) * scale).round() as u32).clamp(1, h0);
+    if (w, h) == (w0, h0) {
+        return src.clone();
+    }
+    imageops::resize(src, w, h, FilterType::Triangle)
+}
+
+/// A baseline JPEG with no metadata at all (no EXIF, no GPS, no ICC).
+pub(crate) fn encode(image: &RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
+    // Writing into a Vec only fails on sides over 65535 pixels; then the result is empty,
+    // and an empty encoding never fits.
+    if JpegEncoder::new_with_quality(&mut out, quality)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            ExtendedColorType::Rgb8,
+        )
+        .is_err()
+    {
+        out.clear();
+    }
+    out
+}
