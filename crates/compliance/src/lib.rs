@@ -9,6 +9,22 @@
 //!   shipped NANP area-code table, and when a group message may go out.
 //! - [`append_footer`]: the "Reply STOP to opt out" line, never twice.
 //! - [`help_reply_due`]: HELP answered at most once a day per number.
+//!
+//! ```
+//! use compliance::{Allowed, Classification, QuietPolicy, classify, next_allowed};
+//!
+//! let c = classify("Stop. Thank you");
+//! assert!(matches!(c, Classification::OptOut { .. }));
+//! assert_eq!(c.rule().unwrap().to_string(), "keyword:stop"); // for the consent ledger
+//! assert_eq!(classify("can we stop by at 5?"), Classification::None);
+//!
+//! // 2026-07-16 01:00 UTC is 21:00 in New York (closed) and 15:00 in Honolulu. New York
+//! // opens at 12:00 UTC, when it is 02:00 in Honolulu: the group waits for 08:00 in
+//! // Honolulu (18:00 UTC).
+//! let group = ["+12125550100", "+18085550100"];
+//! let at = next_allowed(1_784_163_600_000, &group, &QuietPolicy::default()).unwrap();
+//! assert_eq!(at, Allowed::At(1_784_224_800_000));
+//! ```
 
 mod classify;
 mod error;

@@ -233,3 +233,59 @@ fn unknown_numbers_wait_for_every_us_zone() {
 fn no_recipients_means_now() {
     assert_eq!(when("2026-07-15T03:00:00Z", &[]), Allowed::Now);
 }
+
+/// Checks the "earliest instant" claim by brute force: for pseudo-random groups and
+/// instants over a year (DST changes included), the answer is open for everyone and no
+/// whole minute before it is.
+#[test]
+fn the_answer_is_the_earliest_minute_everyone_is_open() {
+    let numbers = [
+        NEW_YORK,
+        CHICAGO,
+        DENVER,
+        PHOENIX,
+        LOS_ANGELES,
+        ANCHORAGE,
+        HONOLULU,
+        MIAMI,
+        OKLAHOMA_CITY,
+        TORONTO,
+        ST_JOHNS,
+        GUAM,
+        LONDON,
+    ];
+    let policy = QuietPolicy::default();
+    let open_at = |t: i64, group: &[&str]| next_allowed(t, group, &policy).unwrap() == Allowed::Now;
+    let year_start = ms("2026-01-01T00:00:00Z");
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        seed >> 33
+    };
+    for _ in 0..40 {
+        let size = 1 + (next() % 4) as usize;
+        let group: Vec<&str> = (0..size)
+            .map(|_| numbers[next() as usize % numbers.len()])
+            .collect();
+        let at = year_start + (next() % (365 * 24 * 60)) as i64 * 60_000;
+        match next_allowed(at, &group, &policy).unwrap() {
+            Allowed::Now => assert!(open_at(at, &group)),
+            Allowed::At(t) => {
+                assert!(
+                    t > at && open_at(t, &group),
+                    "{group:?} at {at}: {t} is not open"
+                );
+                let mut minute = at;
+                while minute < t {
+                    assert!(
+                        !open_at(minute, &group),
+                        "{group:?}: {minute} is open before {t}"
+                    );
+                    minute += 60_000;
+                }
+            }
+        }
+    }
+}

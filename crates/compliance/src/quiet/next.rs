@@ -92,8 +92,9 @@ fn no_common_window(from_unix_ms: i64) -> QuietError {
 
 /// `minutes` after midnight as a civil time (`minutes` < 1440 for an opening).
 fn time(minutes: u16) -> Time {
-    let (h, m) = (minutes / 60, minutes % 60);
-    Time::new(h.min(23) as i8, m as i8, 0, 0).unwrap_or(Time::MIN)
+    let hour = i8::try_from(minutes / 60).map_or(23, |h| h.min(23));
+    let minute = i8::try_from(minutes % 60).unwrap_or(0);
+    Time::new(hour, minute, 0, 0).unwrap_or(Time::MIN)
 }
 
 /// One window in one zone.
