@@ -4,8 +4,9 @@
 //! "any reasonable means"), but must not opt out someone who wrote "can we stop by at 5?".
 //! Two kinds of rule, both listed in `phrases.rs`:
 //!
-//! 1. **Keyword**: the whole message, once punctuation, emoji, case and a courtesy such
-//!    as "please"/"thank you" are set aside, is one keyword ("Stop.", "STOP!!",
+//! 1. **Keyword**: the whole message, once punctuation, emoji, case, a courtesy such as
+//!    "please"/"thank you", an aside such as "wrong number" and a phone's signature
+//!    ("Sent from my iPhone") are set aside, is one keyword ("Stop.", "STOP!!",
 //!    "stop 🛑", "Stop. Thank you"). Opt-out keywords win over opt-in, opt-in over help.
 //! 2. **Phrase**: a plain-language opt-out request anywhere in the message ("please
 //!    remove me", "stop sending messages", "don't text me anymore"), written as readable
@@ -19,7 +20,7 @@ use crate::normalize::words;
 use crate::pattern::Pattern;
 use crate::phrases::{
     HELP_KEYWORDS, LEADING_COURTESY, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS, OPT_OUT_PHRASES,
-    TRAILING_COURTESY,
+    SIGNATURE_DELIMITERS, SIGNATURE_LEADS, SIGNATURE_MAX_WORDS, TRAILING_COURTESY,
 };
 
 /// What an inbound message asks for, with the rule that decided it (ledger evidence).
@@ -114,8 +115,8 @@ pub fn classify(text: &str) -> Classification {
 
 /// Classifies `text` with the account's keyword sets.
 pub fn classify_with(text: &str, keywords: &Keywords) -> Classification {
-    let all = words(text);
-    let core = strip_courtesy(&all);
+    let all = words(without_signature_block(text));
+    let core = strip_courtesy(strip_signature(&all));
     if let Some(rule) = keyword_rule(core, &keywords.opt_out) {
         return Classification::OptOut { rule };
     }
@@ -131,6 +132,37 @@ pub fn classify_with(text: &str, keywords: &Keywords) -> Classification {
         },
         None => Classification::None,
     }
+}
+
+/// `text` up to a signature delimiter line ("--"), if there is one after some content.
+fn without_signature_block(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 && SIGNATURE_DELIMITERS.contains(&line.trim()) {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
+/// `words` without a short trailing "Sent from my iPhone"-style signature.
+fn strip_signature(words: &[String]) -> &[String] {
+    for lead in SIGNATURE_LEADS {
+        let lead: Vec<&str> = lead.split(' ').collect();
+        let start = (1..words.len()).rev().find(|&i| {
+            words.len() - i <= SIGNATURE_MAX_WORDS
+                && words[i..].len() >= lead.len()
+                && words[i..i + lead.len()]
+                    .iter()
+                    .zip(&lead)
+                    .all(|(w, l)| w == l)
+        });
+        if let Some(start) = start {
+            return &words[..start];
+        }
+    }
+    words
 }
 
 /// The message without leading ("please", "ok") and trailing ("thank you", "please")

@@ -46,8 +46,18 @@ pub(crate) const OPT_OUT_KEYWORDS: &[&str] = &[
     "revoke",
     "optout",
     "opt out",
-    // Common shortening seen in carrier complaint logs.
+    // The common shortening, and misspellings of the two long keywords that still leave
+    // no doubt what is asked (FCC: revocation "by any reasonable means").
     "unsub",
+    "stopp",
+    "unsubcribe",
+    "unsuscribe",
+    "unsubscibe",
+    // "END ALL", "CANCEL ALL": the same request as STOP ALL with another CTIA keyword.
+    "end all",
+    "cancel all",
+    "quit all",
+    "unsubscribe all",
 ];
 
 /// Re-opt-in keywords (CTIA practice; brief §7). Only meaningful from a number that has
@@ -80,7 +90,26 @@ pub(crate) const TRAILING_COURTESY: &[&str] = &[
     "tyvm",
     "asap",
     "immediately",
+    // Asides people add after a keyword: "STOP, wrong number", "Stop!!! who is this".
+    // They say why, not something else: the keyword still decides.
+    "wrong number",
+    "who is this",
+    "who dis",
+    "who are you",
 ];
+
+/// Where a signature starts, as normalized words: "STOP\n\nSent from my iPhone". The
+/// words from here to the end are dropped when at most [`SIGNATURE_MAX_WORDS`] long.
+pub(crate) const SIGNATURE_LEADS: &[&str] =
+    &["sent from my", "sent from", "sent via", "get outlook for"];
+
+/// The longest signature (in words, lead included) that is dropped: "Sent from my
+/// Samsung Galaxy smartphone" is 6.
+pub(crate) const SIGNATURE_MAX_WORDS: usize = 7;
+
+/// A line consisting of one of these ends the message: what follows is a signature
+/// ("Stop\n--\nJohn Smith"). "-- " is the e-mail convention; phones also send dashes.
+pub(crate) const SIGNATURE_DELIMITERS: &[&str] = &["--", "—", "–", "__"];
 
 /// Negative contractions as the tokenizer sees them (apostrophe already dropped), spelled
 /// out so that one pattern ("do not text me") covers "don't", "don’t" and "dont".
@@ -166,7 +195,7 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
     // "Please remove me", "can you remove me?", "take me off" — only at the end of the
     // message, because "remove me from the 3pm showing" is about an appointment.
     ("remove-me", "remove|delete me [now|already] $"),
-    ("take-me-off", "take|get me off $"),
+    ("take-me-off", "take|get me off [this] $"),
     // "I'd like to be removed", "I want to be removed from this list" — the list word, if
     // any, must end the message: "I need to be removed from the closing call" is work.
     (
@@ -214,6 +243,11 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
         "stop-messages",
         "^ stop|end|cancel [all] [{det}] [{qual}] {msgs} [now|already] $",
     ),
+    // "Stop all messages from you", "cancel the texts from this number".
+    (
+        "stop-messages-from",
+        "^ stop|end|cancel [all] [{det}] [{qual}] {msgs} from you|u|this|your|ur",
+    ),
     // "No more texts", "no more messages from you".
     ("no-more-messages", "no more [{qual}] {msgs} [now] $"),
     (
@@ -246,6 +280,11 @@ pub(crate) const OPT_OUT_PHRASES: &[(&str, &str)] = &[
     ),
     // "Unsubscribe me", "unsubscribe this number", "unsubscribe from this list".
     ("unsubscribe-me", "unsubscribe me|us|this|my"),
+    // "Unsubscribe from all", "remove me from everything".
+    (
+        "unsubscribe-from-all",
+        "^ unsubscribe|unsub|remove [me|us] from all|everything [{qual}] [{group}] $",
+    ),
     (
         "unsubscribe-from-list",
         "unsubscribe|unsub [me|us] from [{det}] [{qual}] {group}",
