@@ -79,7 +79,9 @@ impl fmt::Display for Rule {
 }
 
 /// The keyword sets, configurable per account. Entries may use any case or punctuation;
-/// they are normalized like messages ("Opt-Out" is the keyword `opt out`).
+/// they are normalized like messages ("Opt-Out" is the keyword `opt out`). A word in two
+/// sets counts as opt-out first, then opt-in, then help: a mistaken opt-out costs a
+/// confirmation, a missed one a violation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keywords {
     pub opt_out: Vec<String>,
@@ -148,21 +150,19 @@ fn without_signature_block(text: &str) -> &str {
 
 /// `words` without a short trailing "Sent from my iPhone"-style signature.
 fn strip_signature(words: &[String]) -> &[String] {
+    let earliest = words.len().saturating_sub(SIGNATURE_MAX_WORDS).max(1);
     for lead in SIGNATURE_LEADS {
-        let lead: Vec<&str> = lead.split(' ').collect();
-        let start = (1..words.len()).rev().find(|&i| {
-            words.len() - i <= SIGNATURE_MAX_WORDS
-                && words[i..].len() >= lead.len()
-                && words[i..i + lead.len()]
-                    .iter()
-                    .zip(&lead)
-                    .all(|(w, l)| w == l)
-        });
-        if let Some(start) = start {
+        if let Some(start) = (earliest..words.len()).find(|&i| starts_with_words(&words[i..], lead))
+        {
             return &words[..start];
         }
     }
     words
+}
+
+fn starts_with_words(words: &[String], phrase: &str) -> bool {
+    let phrase: Vec<&str> = phrase.split(' ').collect();
+    words.len() >= phrase.len() && words.iter().zip(&phrase).all(|(w, p)| w == p)
 }
 
 /// The message without leading ("please", "ok") and trailing ("thank you", "please")
