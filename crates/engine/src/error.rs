@@ -40,6 +40,7 @@ pub enum EngineError {
     RelayProtocol(String),
     #[error("internal error: {0}")]
     Runtime(String),
+    #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
 }
 
