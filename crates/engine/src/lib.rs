@@ -15,7 +15,7 @@ mod error;
 mod session;
 
 pub use config::{
-    Config, ConfigError, ConfigLocation, ProviderProfile, RelaySettings, SecretStore,
+    Config, ConfigError, ConfigLocation, LoadedConfig, ProviderProfile, RelaySettings, SecretStore,
 };
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};

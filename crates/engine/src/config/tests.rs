@@ -781,3 +781,32 @@ fn keyring_round_trip() {
     assert!(!store.delete("work", SECRET_PASSWORD).unwrap());
     assert_eq!(store.backend(), SecretBackend::Keyring);
 }
+
+#[test]
+fn unknown_tables_and_datetimes_survive_a_fresh_write() {
+    let text = r#"
+zeta = 1
+when = 1979-05-27T07:32:00Z
+
+[future]
+x = [1, 2]
+[future.deeper]
+y = "z"
+
+[profiles.work]
+endpoint = "https://mm7.example.com/mm7"
+vasp_id = "k"
+sender = "12515550100"
+[profiles.work.extras]
+a = 1
+"#;
+    let c = parse(text).unwrap();
+    let written = c.to_toml_string(None).unwrap();
+    let again = Config::from_toml_str(&written, Path::new("t")).unwrap();
+    assert_eq!(again, c, "{written}");
+    assert!(written.contains("when = 1979-05-27T07:32:00Z"), "{written}");
+    assert_eq!(
+        c.unknown_keys(),
+        ["future", "when", "zeta", "profiles.work.extras"]
+    );
+}
