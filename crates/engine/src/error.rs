@@ -77,7 +77,9 @@ impl crate::config::ConfigError {
         use crate::config::ConfigError as E;
         match self {
             E::NoHomeDirectory | E::Io { .. } => ErrorCode::ConfigUnavailable,
-            E::Parse { .. } | E::Invalid { .. } => ErrorCode::ConfigInvalid,
+            E::Parse { .. } | E::Invalid { .. } | E::MissingSecret { .. } => {
+                ErrorCode::ConfigInvalid
+            }
             E::UnknownProfile { .. } => ErrorCode::NotFound,
             E::UnknownKey { .. } | E::ProfileExists { .. } | E::UnknownSecret { .. } => {
                 ErrorCode::InvalidInput

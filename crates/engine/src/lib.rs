@@ -26,7 +26,7 @@ pub mod transport;
 
 pub use clock::{Clock, SystemClock};
 pub use config::{
-    Config, ConfigError, ConfigLocation, ProviderProfile, RelaySettings, SecretStore,
+    Config, ConfigError, ConfigLocation, LoadedConfig, ProviderProfile, RelaySettings, SecretStore,
 };
 pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};

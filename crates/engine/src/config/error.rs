@@ -44,6 +44,12 @@ pub enum ConfigError {
         name: String,
         known: String,
     },
+    /// A secret the configuration needs is not stored (a profile with a username but no
+    /// password, a remote relay without its token).
+    #[error(
+        "{scope}/{name} is not set; store it with `groupline config secret set {scope} {name}`"
+    )]
+    MissingSecret { scope: String, name: String },
     /// The secrets file can be read by other users: refused until its mode is fixed.
     #[error(
         "refusing to read {path}: it is readable by other users (mode {mode:04o}); run `chmod 600 {path}`"

@@ -22,6 +22,7 @@
 mod error;
 mod file;
 mod location;
+mod resolve;
 mod secrets;
 mod set;
 mod summary;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::ConfigError;
 pub use location::{CONFIG_ENV, CONFIG_FILE_NAME, ConfigLocation, ConfigSource};
+pub use resolve::{LoadedConfig, Mm7Provider, Provider, Relay};
 pub use secrets::{
     FileSecretStore, KeyringSecretStore, MemorySecretStore, OpenedSecretStore, SECRETS_ENV,
     SECRETS_FILE_NAME, Secret, SecretBackend, SecretStore, check_secret_name, known_secrets,
@@ -604,7 +606,7 @@ pub fn check_profile_name(name: &str) -> Result<(), ConfigError> {
 }
 
 /// An http(s) URL with a host.
-fn parse_http_url(key: &str, value: &str) -> Result<url::Url, ConfigError> {
+pub(crate) fn parse_http_url(key: &str, value: &str) -> Result<url::Url, ConfigError> {
     let url = url::Url::parse(value.trim())
         .map_err(|e| ConfigError::invalid(key, format!("{value:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {

@@ -639,3 +639,174 @@ mod secret_store {
         assert!(!format!("{summary:?}").contains("hunter2"));
     }
 }
+
+mod resolved {
+    use super::*;
+
+    #[test]
+    fn the_demo_needs_no_secrets() {
+        let secrets = MemorySecretStore::new();
+        let c = Config::default();
+        assert_eq!(Provider::resolve(&c, &secrets).unwrap(), Provider::Demo);
+        match Relay::resolve(&c, &secrets).unwrap() {
+            Relay::Embedded {
+                listen,
+                provider_path,
+                provider_auth,
+            } => {
+                assert_eq!(listen, "127.0.0.1:0".parse().unwrap());
+                assert_eq!(provider_path, "/mm7");
+                assert_eq!(provider_auth, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_profile_with_a_user_needs_its_password() {
+        let secrets = MemorySecretStore::new();
+        let mut c = Config::default();
+        let mut p = work_profile();
+        p.username = Some("acct".into());
+        c.add_profile("work", p).unwrap();
+        c.use_profile("work").unwrap();
+        let err = Provider::resolve(&c, &secrets).unwrap_err();
+        assert!(matches!(err, ConfigError::MissingSecret { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("groupline config secret set work password"),
+            "{err}"
+        );
+        secrets
+            .set("work", SECRET_PASSWORD, &Secret::new("pw"))
+            .unwrap();
+        let Provider::Mm7(p) = Provider::resolve(&c, &secrets).unwrap() else {
+            panic!("expected the work profile");
+        };
+        assert_eq!(p.name, "work");
+        assert_eq!(p.endpoint.as_str(), "https://mm7.example.com/mm7/v1");
+        assert_eq!(p.basic_auth, Some(("acct".into(), Secret::new("pw"))));
+
+        // No user, no Basic auth, no secret needed.
+        c.set("profiles.work.username", "").unwrap();
+        let Provider::Mm7(p) = Provider::resolve(&c, &MemorySecretStore::new()).unwrap() else {
+            panic!("expected the work profile");
+        };
+        assert_eq!(p.basic_auth, None);
+    }
+
+    #[test]
+    fn relays_need_their_secrets() {
+        let secrets = MemorySecretStore::new();
+        let mut c = Config::default();
+        c.relay.mode = RelayMode::Remote {
+            url: "https://relay.example.com/base".into(),
+        };
+        assert!(matches!(
+            Relay::resolve(&c, &secrets),
+            Err(ConfigError::MissingSecret { .. })
+        ));
+        secrets
+            .set(RELAY_SCOPE, SECRET_RELAY_CLIENT_TOKEN, &Secret::new("t"))
+            .unwrap();
+        assert_eq!(
+            Relay::resolve(&c, &secrets).unwrap(),
+            Relay::Remote {
+                url: "https://relay.example.com/base".parse().unwrap(),
+                client_token: Secret::new("t"),
+            }
+        );
+        c.relay.mode = RelayMode::Embedded {
+            listen: "0.0.0.0:8787".into(),
+            provider_username: Some("sinch".into()),
+            provider_path: "/mm7/x".into(),
+        };
+        assert!(matches!(
+            Relay::resolve(&c, &secrets),
+            Err(ConfigError::MissingSecret { .. })
+        ));
+        secrets
+            .set(
+                RELAY_SCOPE,
+                SECRET_RELAY_PROVIDER_PASSWORD,
+                &Secret::new("p"),
+            )
+            .unwrap();
+        assert!(matches!(
+            Relay::resolve(&c, &secrets).unwrap(),
+            Relay::Embedded {
+                provider_auth: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn loaded_config_finds_the_file_in_an_explicit_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = crate::DataDir::resolve(Some(dir.path().into()), None).unwrap();
+        let c = Config {
+            default_region: "GB".into(),
+            ..Config::default()
+        };
+        c.save(&dir.path().join("config.toml")).unwrap();
+        // `explicit` wins over $GROUPLINE_CONFIG, so the test does not depend on it.
+        let loaded = LoadedConfig::open(Some(dir.path().join("config.toml")), &data_dir).unwrap();
+        assert_eq!(loaded.config.default_region, "GB");
+        assert_eq!(loaded.provider().unwrap(), Provider::Demo);
+    }
+}
+
+/// Against a real Secret Service; touches the user's keyring, so it runs only on request:
+///
+/// ```sh
+/// dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --daemonize \
+///   --components=secrets >/dev/null; cargo test -p engine -- --ignored keyring'
+/// ```
+#[test]
+#[ignore = "needs an unlocked OS keyring"]
+fn keyring_round_trip() {
+    let store = KeyringSecretStore::new(format!("groupline-test-{}", std::process::id()));
+    store.probe().expect("an OS keyring service answers");
+    let _ = store.delete("work", SECRET_PASSWORD);
+    assert_eq!(store.get("work", SECRET_PASSWORD).unwrap(), None);
+    store
+        .set("work", SECRET_PASSWORD, &Secret::new("hunter2"))
+        .unwrap();
+    assert_eq!(
+        store.get("work", SECRET_PASSWORD).unwrap(),
+        Some(Secret::new("hunter2"))
+    );
+    assert!(store.delete("work", SECRET_PASSWORD).unwrap());
+    assert!(!store.delete("work", SECRET_PASSWORD).unwrap());
+    assert_eq!(store.backend(), SecretBackend::Keyring);
+}
+
+#[test]
+fn unknown_tables_and_datetimes_survive_a_fresh_write() {
+    let text = r#"
+zeta = 1
+when = 1979-05-27T07:32:00Z
+
+[future]
+x = [1, 2]
+[future.deeper]
+y = "z"
+
+[profiles.work]
+endpoint = "https://mm7.example.com/mm7"
+vasp_id = "k"
+sender = "12515550100"
+[profiles.work.extras]
+a = 1
+"#;
+    let c = parse(text).unwrap();
+    let written = c.to_toml_string(None).unwrap();
+    let again = Config::from_toml_str(&written, Path::new("t")).unwrap();
+    assert_eq!(again, c, "{written}");
+    assert!(written.contains("when = 1979-05-27T07:32:00Z"), "{written}");
+    assert_eq!(
+        c.unknown_keys(),
+        ["future", "when", "zeta", "profiles.work.extras"]
+    );
+}
