@@ -33,6 +33,8 @@ mod search;
 mod sniff;
 mod sql;
 mod threads;
+#[cfg(test)]
+mod upgrade_tests;
 mod write;
 
 pub use accounts::Account;

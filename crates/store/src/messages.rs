@@ -2,8 +2,9 @@
 //! messages newest first with their parts and per-recipient delivery states.
 //!
 //! Invariant: a message is stored in the same transaction that updates its thread's
-//! denormalized fields (see [`crate::threads`]); the full-text index is kept in step by
-//! triggers (migration 0010).
+//! denormalized fields (see [`crate::threads`]) and the row of the full-text index
+//! (`messages_fts`, written here and removed in [`Writer::delete_message`]; migration 0011
+//! says why not by triggers).
 
 use std::collections::HashMap;
 
@@ -148,32 +149,30 @@ impl Writer<'_> {
     /// Stores a message in its thread, or recognises it as a duplicate.
     pub fn add_message(&mut self, m: &NewMessage<'_>) -> Result<AddedMessage, StoreError> {
         let author = self.canonical(m.author)?;
-        let inserted: Option<MessageId> = self
+        // No RETURNING and no trigger: SQLite runs both as triggers, which gives the
+        // statement a statement journal, and FTS5 flushes its pending terms at every
+        // savepoint (see migration 0011). `execute` reports whether a row went in.
+        let changed = self
             .conn()
             .prepare_cached(
                 "INSERT INTO messages (thread_id, direction, author, body, subject, at, provider_at,
                      provider_message_id, linked_id, transaction_id, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
-                 RETURNING id",
+                 ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING",
             )?
-            .query_row(
-                params![
-                    m.thread_id,
-                    m.direction.as_sql(),
-                    author.as_str(),
-                    m.body,
-                    m.subject,
-                    m.at,
-                    m.provider_at,
-                    m.provider_message_id,
-                    m.linked_id,
-                    m.transaction_id,
-                    m.state.as_sql()
-                ],
-                |r| r.get(0),
-            )
-            .optional()
+            .execute(params![
+                m.thread_id,
+                m.direction.as_sql(),
+                author.as_str(),
+                m.body,
+                m.subject,
+                m.at,
+                m.provider_at,
+                m.provider_message_id,
+                m.linked_id,
+                m.transaction_id,
+                m.state.as_sql()
+            ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
@@ -185,7 +184,7 @@ impl Writer<'_> {
                 }
                 other => StoreError::Sqlite(other),
             })?;
-        let Some(id) = inserted else {
+        if changed == 0 {
             let existing: MessageId = self
                 .conn()
                 .prepare_cached("SELECT id FROM messages WHERE provider_message_id = ?1")?
@@ -194,7 +193,11 @@ impl Writer<'_> {
                 id: existing,
                 duplicate: true,
             });
-        };
+        }
+        let id = MessageId(self.conn().last_insert_rowid());
+        self.conn()
+            .prepare_cached("INSERT INTO messages_fts (rowid, body, subject) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, m.body, m.subject])?;
         let author_text = author.as_str().to_owned();
         self.touch_thread(
             m.thread_id,

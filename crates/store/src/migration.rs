@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search",
         sql: include_str!("../migrations/0010_search.sql"),
     },
+    Migration {
+        version: 11,
+        name: "fts_written_by_the_store",
+        sql: include_str!("../migrations/0011_fts_written_by_the_store.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -77,6 +77,14 @@ impl Writer<'_> {
     pub fn delete_message(&mut self, id: MessageId) -> Result<(), StoreError> {
         let thread = self.thread_of(id)?;
         self.flush_thread_touches()?;
+        // The full-text index is told the old text before the row goes (external content:
+        // FTS5 needs it to find the postings to remove).
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO messages_fts (messages_fts, rowid, body, subject)
+                 SELECT 'delete', id, body, subject FROM messages WHERE id = ?1",
+            )?
+            .execute([id])?;
         self.conn()
             .prepare_cached("DELETE FROM messages WHERE id = ?1")?
             .execute([id])?;
