@@ -8,12 +8,12 @@ use engine::EngineError;
 use engine::demo::DemoOptions;
 use engine::store::ThreadListQuery;
 
-use crate::Common;
+use crate::config_cmd::Location;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     #[command(flatten)]
-    common: Common,
+    location: Location,
     /// Run without a window (the only mode of this binary; the desktop app is
     /// `groupline-desktop`, which runs the same demo on first launch).
     #[arg(long)]
@@ -40,7 +40,7 @@ pub fn run(args: DemoArgs) -> Result<(), EngineError> {
         ..DemoOptions::default()
     };
     crate::runtime().block_on(async {
-        let mut running = crate::provider_choice::start(args.common.data_dir.clone(), &options).await?;
+        let mut running = crate::provider_choice::start(&args.location, &options, true).await?;
         if let Some(demo) = &running.demo {
             println!(
                 "{}",

@@ -6,12 +6,12 @@ use clap::Args;
 use engine::EngineError;
 use engine::demo::DemoOptions;
 
-use crate::Common;
+use crate::config_cmd::Location;
 
 #[derive(Debug, Args)]
 pub struct PollArgs {
     #[command(flatten)]
-    common: Common,
+    location: Location,
     /// Read what is there now and exit.
     #[arg(long)]
     once: bool,
@@ -22,7 +22,7 @@ pub struct PollArgs {
 
 pub fn run(args: PollArgs) -> Result<(), EngineError> {
     crate::runtime().block_on(async {
-        let mut running = crate::provider_choice::start(args.common.data_dir.clone(), &DemoOptions::default()).await?;
+        let mut running = crate::provider_choice::start(&args.location, &DemoOptions::default(), false).await?;
         if args.once {
             let report = running
                 .engine

@@ -9,12 +9,12 @@ use engine::demo::DemoOptions;
 use engine::outbound::compose::{Attachment, Audience, Draft};
 use engine::store::ThreadId;
 
-use crate::Common;
+use crate::config_cmd::Location;
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
     #[command(flatten)]
-    common: Common,
+    location: Location,
     /// An existing thread to reply in.
     #[arg(long, conflicts_with_all = ["to", "broadcast"])]
     thread: Option<i64>,
@@ -62,8 +62,7 @@ pub fn run(args: SendArgs) -> Result<(), EngineError> {
     };
     crate::runtime().block_on(async {
         let running =
-            crate::provider_choice::start(args.common.data_dir.clone(), &DemoOptions::default())
-                .await?;
+            crate::provider_choice::start(&args.location, &DemoOptions::default(), false).await?;
         let result = async {
             let composed = running.engine.send(draft).await?;
             running

@@ -32,10 +32,7 @@ pub enum EngineError {
     #[error(transparent)]
     Transport(#[from] crate::transport::TransportSetupError),
     #[error("cannot start {what}: {detail}")]
-    Start {
-        what: &'static str,
-        detail: String,
-    },
+    Start { what: &'static str, detail: String },
     #[error("the relay answered something Groupline cannot read: {0}")]
     RelayProtocol(String),
     #[error("internal error: {0}")]

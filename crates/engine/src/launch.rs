@@ -1,19 +1,53 @@
-//! Starting the pipelines the way every shell does: on the configured provider, or, with
-//! none configured, on the embedded demo provider (the desktop app's first run and
-//! `groupline demo` share this code, so the demo is not a separate path).
+//! Starting the pipelines the way every shell does: on the configured provider profile,
+//! or, with none configured, on the embedded demo provider. The desktop app's first run and
+//! `groupline demo` share this code, so the demo is not a separate path.
+//!
+//! The relay is the configured one: a remote relay (an office server, read by cursor with
+//! a bearer token) or one embedded in this process on the configured address, which the
+//! provider pushes to directly.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::config::{LoadedConfig, Provider, Relay};
 use crate::demo::{DEMO_RELAY_KEY, Demo, DemoOptions};
+use crate::inbound::relay_client::RelayEndpoint;
 use crate::outbound::policy::RetryPolicy;
+use crate::provider::ProviderEndpoint;
 use crate::{Clock, Engine, EngineConfig, EngineError, Session};
 
-/// A running engine and, on the demo, the in-process provider behind it.
-#[derive(Debug)]
+/// The cursor key of a relay embedded with a real provider (its port may change).
+pub const EMBEDDED_RELAY_KEY: &str = "embedded";
+
+/// How to launch.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// The configuration file (`--config`); `None` resolves it as `groupline config path`
+    /// describes.
+    pub config_file: Option<PathBuf>,
+    pub demo: DemoOptions,
+    /// Run on the demo provider whatever is configured (`groupline demo`).
+    pub force_demo: bool,
+}
+
+/// A running engine and whatever provider-side parts run in this process.
 pub struct Launched {
     pub engine: Engine,
+    /// The embedded demo provider, when no profile is configured.
     pub demo: Option<Demo>,
+    /// A relay embedded for a real provider.
+    pub relay: Option<relay::RelayHandle>,
+}
+
+impl std::fmt::Debug for Launched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Launched")
+            .field("engine", &self.engine)
+            .field("demo", &self.demo)
+            .field("relay", &self.relay.as_ref().map(|r| r.addr))
+            .finish()
+    }
 }
 
 impl Launched {
@@ -27,18 +61,133 @@ impl Launched {
         if let Some(demo) = self.demo {
             demo.shutdown().await;
         }
+        if let Some(relay) = self.relay {
+            relay.shutdown().await;
+        }
     }
 }
 
-/// Builds the engine over `session` (background loops not started; see
-/// [`Engine::start_background`]).
+/// Builds the engine over `session` with the default configuration file (background loops
+/// not started; see [`Engine::start_background`]).
 pub async fn launch(
     session: Arc<Session>,
     demo_options: &DemoOptions,
     clock: Arc<dyn Clock>,
     seed: u64,
 ) -> Result<Launched, EngineError> {
-    let demo = Demo::start(session.data_dir().path(), demo_options).await?;
+    let options = LaunchOptions {
+        config_file: None,
+        demo: demo_options.clone(),
+        force_demo: false,
+    };
+    launch_with(session, &options, clock, seed).await
+}
+
+/// [`launch`] with an explicit configuration file.
+pub async fn launch_with(
+    session: Arc<Session>,
+    options: &LaunchOptions,
+    clock: Arc<dyn Clock>,
+    seed: u64,
+) -> Result<Launched, EngineError> {
+    let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
+    session.set_region(&loaded.config.default_region)?;
+    if options.force_demo {
+        return launch_demo(session, &options.demo, clock, seed).await;
+    }
+    let provider = match loaded.provider()? {
+        Provider::Demo => return launch_demo(session, &options.demo, clock, seed).await,
+        Provider::Mm7(p) => p,
+    };
+    let profile = &provider.profile;
+    let endpoint = ProviderEndpoint {
+        name: provider.name.clone(),
+        url: provider.endpoint.to_string(),
+        vasp_id: profile.vasp_id.clone(),
+        vas_id: profile.vas_id.clone().filter(|v| !v.trim().is_empty()),
+        sender: format!("+{}", profile.sender_digits()),
+        basic_auth: provider
+            .basic_auth
+            .as_ref()
+            .map(|(user, secret)| (user.clone(), secret.expose().to_owned())),
+        version: profile.mm7_version(),
+        operator_id_header: profile.operator_id_header,
+        tls_verify: profile.tls.verify,
+        ca_file: profile.tls.ca_file.clone(),
+        timeout: Duration::from_secs(profile.timeout_secs.max(1)),
+        max_concurrency: profile.max_concurrency.max(1) as usize,
+        rate_per_second: profile.rate_per_second,
+    };
+    let (relay_endpoint, relay_key, embedded) = match loaded.relay()? {
+        Relay::Remote { url, client_token } => {
+            let key = url.as_str().trim_end_matches('/').to_owned();
+            let endpoint = RelayEndpoint {
+                url: key.clone(),
+                token: client_token.expose().to_owned(),
+            };
+            (endpoint, key, None)
+        }
+        Relay::Embedded {
+            listen,
+            provider_path,
+            provider_auth,
+        } => {
+            let dir = session.data_dir().path().join("relay");
+            std::fs::create_dir_all(&dir).map_err(|source| EngineError::DataDir {
+                path: dir.clone(),
+                source,
+            })?;
+            let token = format!("embedded-{:016x}", fastrand::Rng::with_seed(seed).u64(..));
+            let mut config = relay::RelayConfig::new(dir.join("relay.sqlite3"))
+                .with_listen(listen)
+                .with_provider_path(provider_path)
+                .with_client("desktop", token.clone());
+            if let Some((user, password)) = provider_auth {
+                config = config.with_provider_basic(user, password.expose());
+            }
+            let handle = relay::Relay::start(config)
+                .await
+                .map_err(|e| EngineError::Start {
+                    what: "the embedded relay",
+                    detail: e.to_string(),
+                })?;
+            tracing::info!(addr = %handle.addr, "embedded relay listening for the provider's pushes");
+            let endpoint = RelayEndpoint {
+                url: format!("http://{}", handle.addr),
+                token,
+            };
+            (endpoint, EMBEDDED_RELAY_KEY.to_owned(), Some(handle))
+        }
+    };
+    let config = EngineConfig {
+        provider: endpoint,
+        relay: relay_endpoint,
+        relay_key,
+        retry: RetryPolicy::default(),
+        seed,
+    };
+    match Engine::new(session, config, clock) {
+        Ok(engine) => Ok(Launched {
+            engine,
+            demo: None,
+            relay: embedded,
+        }),
+        Err(e) => {
+            if let Some(relay) = embedded {
+                relay.shutdown().await;
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn launch_demo(
+    session: Arc<Session>,
+    options: &DemoOptions,
+    clock: Arc<dyn Clock>,
+    seed: u64,
+) -> Result<Launched, EngineError> {
+    let demo = Demo::start(session.data_dir().path(), options).await?;
     demo.seed_contacts(&session, clock.now_ms())?;
     let config = EngineConfig {
         provider: demo.provider.clone(),
@@ -51,6 +200,7 @@ pub async fn launch(
     Ok(Launched {
         engine,
         demo: Some(demo),
+        relay: None,
     })
 }
 

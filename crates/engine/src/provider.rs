@@ -20,6 +20,8 @@ pub struct ProviderEndpoint {
     pub operator_id_header: bool,
     /// Whether to verify the provider's TLS certificate (off only for a test endpoint).
     pub tls_verify: bool,
+    /// Extra CA certificates (PEM) to trust for a provider with a private CA.
+    pub ca_file: Option<std::path::PathBuf>,
     /// How long one SubmitReq may take before the answer is treated as lost.
     pub timeout: Duration,
     /// Submits in flight at once (a 20-person group goes out in parallel).
@@ -65,6 +67,7 @@ impl ProviderEndpoint {
             version: mm7::Version::default(),
             operator_id_header: false,
             tls_verify: true,
+            ca_file: None,
             timeout: Duration::from_secs(30),
             max_concurrency: 8,
             rate_per_second: 20.0,

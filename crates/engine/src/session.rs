@@ -130,6 +130,13 @@ impl Session {
         Ok(self.store()?.write(f)?)
     }
 
+    /// The region numbers without a country code are read in ("US").
+    pub fn set_region(&self, region: &str) -> Result<(), EngineError> {
+        let plan = store::NumberingPlan::new(region)?;
+        self.store()?.set_numbering_plan(plan);
+        Ok(())
+    }
+
     /// One thread's header.
     pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
         Ok(self.store()?.thread(id)?)

@@ -52,26 +52,36 @@ pub struct Transport {
 
 /// The transport could not be set up (a bad TLS configuration).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot set up the HTTP client for provider {profile}: {source}")]
+#[error("cannot set up the HTTP client for provider {profile}: {detail}")]
 pub struct TransportSetupError {
     profile: String,
-    #[source]
-    source: reqwest::Error,
+    detail: String,
 }
 
 impl Transport {
     pub fn new(endpoint: Arc<ProviderEndpoint>) -> Result<Self, TransportSetupError> {
-        let client = reqwest::Client::builder()
+        let fail = |detail: String| TransportSetupError {
+            profile: endpoint.name.clone(),
+            detail,
+        };
+        let mut builder = reqwest::Client::builder();
+        if let Some(path) = &endpoint.ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| fail(format!("cannot read the CA file {}: {e}", path.display())))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| fail(format!("the CA file {} is not PEM: {e}", path.display())))?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder
             .timeout(endpoint.timeout)
             .connect_timeout(endpoint.timeout.min(Duration::from_secs(10)))
             .pool_max_idle_per_host(endpoint.max_concurrency)
             .tls_danger_accept_invalid_certs(!endpoint.tls_verify)
             .user_agent(concat!("Groupline/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| TransportSetupError {
-                profile: endpoint.name.clone(),
-                source,
-            })?;
+            .map_err(|e| fail(e.to_string()))?;
         Ok(Transport { client, endpoint })
     }
 
