@@ -45,44 +45,48 @@ pub enum MessageState {
     Failed,
 }
 
+// Stored as small integer codes (migration 0012); the words are only the API's.
 impl Direction {
-    fn as_sql(self) -> &'static str {
+    fn as_sql(self) -> i64 {
         match self {
-            Direction::In => "in",
-            Direction::Out => "out",
+            Direction::In => 0,
+            Direction::Out => 1,
         }
     }
 
-    fn from_sql(s: &str) -> rusqlite::Result<Self> {
-        match s {
-            "in" => Ok(Direction::In),
-            "out" => Ok(Direction::Out),
-            other => Err(crate::sql::bad_enum("messages.direction", other)),
+    fn from_sql(code: i64) -> rusqlite::Result<Self> {
+        match code {
+            0 => Ok(Direction::In),
+            1 => Ok(Direction::Out),
+            other => Err(crate::sql::bad_code("messages.direction", other)),
         }
     }
 }
 
 impl MessageState {
-    pub(crate) fn as_sql(self) -> &'static str {
+    pub(crate) const UNREAD: i64 = 0;
+    pub(crate) const READ: i64 = 1;
+
+    pub(crate) fn as_sql(self) -> i64 {
         match self {
-            MessageState::Unread => "unread",
-            MessageState::Read => "read",
-            MessageState::Queued => "queued",
-            MessageState::Sending => "sending",
-            MessageState::Sent => "sent",
-            MessageState::Failed => "failed",
+            MessageState::Unread => Self::UNREAD,
+            MessageState::Read => Self::READ,
+            MessageState::Queued => 2,
+            MessageState::Sending => 3,
+            MessageState::Sent => 4,
+            MessageState::Failed => 5,
         }
     }
 
-    fn from_sql(s: &str) -> rusqlite::Result<Self> {
-        Ok(match s {
-            "unread" => MessageState::Unread,
-            "read" => MessageState::Read,
-            "queued" => MessageState::Queued,
-            "sending" => MessageState::Sending,
-            "sent" => MessageState::Sent,
-            "failed" => MessageState::Failed,
-            other => return Err(crate::sql::bad_enum("messages.state", other)),
+    fn from_sql(code: i64) -> rusqlite::Result<Self> {
+        Ok(match code {
+            Self::UNREAD => MessageState::Unread,
+            Self::READ => MessageState::Read,
+            2 => MessageState::Queued,
+            3 => MessageState::Sending,
+            4 => MessageState::Sent,
+            5 => MessageState::Failed,
+            other => return Err(crate::sql::bad_code("messages.state", other)),
         })
     }
 }
@@ -152,12 +156,13 @@ impl Writer<'_> {
         // No RETURNING and no trigger: SQLite runs both as triggers, which gives the
         // statement a statement journal, and FTS5 flushes its pending terms at every
         // savepoint (see migration 0011). `execute` reports whether a row went in.
+        let id = self.next_message_id()?;
         let changed = self
             .conn()
             .prepare_cached(
                 "INSERT INTO messages (thread_id, direction, author, body, subject, at, provider_at,
-                     provider_message_id, linked_id, transaction_id, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     provider_message_id, linked_id, transaction_id, state, id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING",
             )?
             .execute(params![
@@ -171,7 +176,8 @@ impl Writer<'_> {
                 m.provider_message_id,
                 m.linked_id,
                 m.transaction_id,
-                m.state.as_sql()
+                m.state.as_sql(),
+                id
             ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
@@ -194,7 +200,7 @@ impl Writer<'_> {
                 duplicate: true,
             });
         }
-        let id = MessageId(self.conn().last_insert_rowid());
+        self.next_id = Some(id.0 + 1);
         self.conn()
             .prepare_cached("INSERT INTO messages_fts (rowid, body, subject) VALUES (?1, ?2, ?3)")?
             .execute(params![id, m.body, m.subject])?;
@@ -235,6 +241,20 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The id the next stored message gets: one above the largest, as a rowid table would
+    /// assign it (messages are keyed by thread, migration 0012). Read once per transaction,
+    /// which holds the write lock, then counted here.
+    fn next_message_id(&mut self) -> Result<MessageId, StoreError> {
+        if let Some(next) = self.next_id {
+            return Ok(MessageId(next));
+        }
+        let max: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT max(id) FROM messages")?
+            .query_row([], |r| r.get(0))?;
+        Ok(MessageId(max.unwrap_or(0) + 1))
+    }
+
     /// The thread a message belongs to.
     pub(crate) fn thread_of(&self, id: MessageId) -> Result<ThreadId, StoreError> {
         self.conn()
@@ -255,7 +275,7 @@ fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
         id: row.get(0)?,
         thread_id: row.get(1)?,
-        direction: Direction::from_sql(&row.get::<_, String>(2)?)?,
+        direction: Direction::from_sql(row.get(2)?)?,
         author: row.get(3)?,
         author_name: row.get(4)?,
         body: row.get(5)?,
@@ -265,13 +285,39 @@ fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
         provider_message_id: row.get(9)?,
         linked_id: row.get(10)?,
         transaction_id: row.get(11)?,
-        state: MessageState::from_sql(&row.get::<_, String>(12)?)?,
+        state: MessageState::from_sql(row.get(12)?)?,
         parts: Vec::new(),
         deliveries: Vec::new(),
     })
 }
 
+fn thread_page_sql() -> String {
+    format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m
+         LEFT JOIN contact_numbers cn ON cn.number = m.author
+         LEFT JOIN contacts c ON c.id = cn.contact_id
+         WHERE m.thread_id = ?1 AND (m.at, m.id) < (?2, ?3)
+         ORDER BY m.at DESC, m.id DESC
+         LIMIT ?4"
+    )
+}
+
 impl Store {
+    /// The query plan of a thread's page, for tests that pin it to one range of the
+    /// thread-ordered table.
+    #[doc(hidden)]
+    pub fn explain_thread_page(&self) -> Result<String, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", thread_page_sql()))?;
+        let rows = stmt
+            .query_map(params![1, i64::MAX, i64::MAX, 51], |r| {
+                r.get::<_, String>(3)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows.join("\n"))
+    }
+
     /// A page of a thread's messages, newest first, with parts and delivery states.
     pub fn messages(
         &self,
@@ -283,14 +329,7 @@ impl Store {
             Some(c) => parse_ints::<2>(c)?,
             None => [i64::MAX, i64::MAX],
         };
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m
-             LEFT JOIN contact_numbers cn ON cn.number = m.author
-             LEFT JOIN contacts c ON c.id = cn.contact_id
-             WHERE m.thread_id = ?1 AND (m.at, m.id) < (?2, ?3)
-             ORDER BY m.at DESC, m.id DESC
-             LIMIT ?4"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&thread_page_sql())?;
         let rows = stmt
             .query_map(params![thread, at, id, limit as i64 + 1], message_from_row)?
             .collect::<Result<Vec<_>, _>>()?;

@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "fts_written_by_the_store",
         sql: include_str!("../migrations/0011_fts_written_by_the_store.sql"),
     },
+    Migration {
+        version: 12,
+        name: "messages_clustered_by_thread",
+        sql: include_str!("../migrations/0012_messages_clustered_by_thread.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.
@@ -115,6 +120,25 @@ pub(crate) fn migrate_with(
     path: &Path,
     migrations: &[Migration],
 ) -> Result<u32, StoreError> {
+    // Migrations that rebuild a table (create the new one, copy, drop the old, rename) need
+    // foreign keys off: dropping the old table would otherwise cascade into its children.
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    if foreign_keys {
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let result = migrate_in_transaction(conn, path, migrations);
+    if foreign_keys {
+        conn.pragma_update(None, "foreign_keys", true)?;
+    }
+    result
+}
+
+fn migrate_in_transaction(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[Migration],
+) -> Result<u32, StoreError> {
     let supported = migrations.len() as u32;
     // The write lock is taken before the version is read, so two processes opening the same
     // fresh database cannot both apply migration 1.
@@ -128,6 +152,23 @@ pub(crate) fn migrate_with(
                 source,
             })?;
         tx.pragma_update(None, "user_version", m.version)?;
+    }
+    if found < supported {
+        // What a rebuild copied must still satisfy every foreign key.
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(StoreError::Migration {
+                version: supported,
+                name: "foreign key check",
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!("{broken} rows break a foreign key after migrating")),
+                ),
+            });
+        }
     }
     tx.commit()?;
     Ok(found)

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::address::{Address, ParticipantKey};
 use crate::events::StoreEvent;
 use crate::ids::{MessageId, ThreadId};
+use crate::messages::MessageState;
 use crate::page::{Page, clamp_limit, parse_ints};
 use crate::{Store, StoreError, Writer};
 
@@ -299,10 +300,8 @@ impl Writer<'_> {
     pub fn mark_thread_read(&mut self, id: ThreadId) -> Result<(), StoreError> {
         self.flush_thread_touches()?;
         self.conn()
-            .prepare_cached(
-                "UPDATE messages SET state = 'read' WHERE thread_id = ?1 AND state = 'unread'",
-            )?
-            .execute([id])?;
+            .prepare_cached("UPDATE messages SET state = ?2 WHERE thread_id = ?1 AND state = ?3")?
+            .execute(params![id, MessageState::READ, MessageState::UNREAD])?;
         self.update_thread(id, "UPDATE threads SET unread_count = ?2 WHERE id = ?1", 0)
     }
 
@@ -573,11 +572,18 @@ impl Writer<'_> {
             .prepare_cached(
                 "UPDATE threads SET
                     message_count = (SELECT count(*) FROM messages WHERE thread_id = ?1),
-                    unread_count = (SELECT count(*) FROM messages WHERE thread_id = ?1 AND state = 'unread'),
+                    unread_count = (SELECT count(*) FROM messages WHERE thread_id = ?1 AND state = ?6),
                     last_message_id = ?2, last_message_at = ?3, last_preview = ?4, last_author = ?5
                  WHERE id = ?1",
             )?
-            .execute(params![id, last_id, last_at, preview, author])?;
+            .execute(params![
+                id,
+                last_id,
+                last_at,
+                preview,
+                author,
+                MessageState::UNREAD
+            ])?;
         self.emit(StoreEvent::ThreadChanged { thread_id: id });
         Ok(())
     }

@@ -28,6 +28,9 @@ pub struct Writer<'s> {
     /// Canonical forms already computed in this transaction (bulk ingest repeats authors;
     /// parsing a number costs far more than a lookup).
     canonical_cache: HashMap<String, Address>,
+    /// The id the next message gets, once this transaction has read it (see
+    /// [`Writer::add_message`]).
+    pub(crate) next_id: Option<i64>,
 }
 
 impl Store {
@@ -51,6 +54,7 @@ impl Store {
             changed_threads: BTreeSet::new(),
             touched: HashMap::new(),
             canonical_cache: HashMap::new(),
+            next_id: None,
         };
         let value = f(&mut writer)?;
         writer.flush_thread_touches()?;

@@ -229,3 +229,14 @@ fn outgoing_messages_get_one_job_and_one_state_per_recipient() {
         ]
     );
 }
+
+#[test]
+fn a_thread_page_is_one_range_of_the_thread_ordered_table() {
+    let f = fixture::store();
+    let plan = f.store.explain_thread_page().unwrap();
+    assert!(
+        plan.contains("SEARCH m USING PRIMARY KEY (thread_id=? AND (at,id)<(?,?))"),
+        "{plan}"
+    );
+    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+}
