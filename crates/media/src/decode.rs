@@ -18,8 +18,14 @@ pub struct DecodeBounds {
     pub max_alloc: u64,
 }
 
-/// The formats we decode, by sniffed content type.
-pub(crate) fn decodable_format(content_type: &str) -> Option<ImageFormat> {
+/// Whether we decode images of this sniffed content type.
+pub(crate) fn decodable(content_type: &str) -> bool {
+    image_format(content_type).is_some()
+        || (cfg!(feature = "heic") && matches!(content_type, "image/heic" | "image/heif"))
+}
+
+/// The `image` crate's format for a sniffed content type.
+fn image_format(content_type: &str) -> Option<ImageFormat> {
     Some(match content_type {
         "image/jpeg" => ImageFormat::Jpeg,
         "image/png" => ImageFormat::Png,
@@ -63,9 +69,14 @@ pub(crate) fn decode(
     what: &str,
     bounds: DecodeBounds,
 ) -> Result<DynamicImage, MediaError> {
-    let format = decodable_format(sniffed.content_type)
-        .ok_or_else(|| MediaError::corrupt(what, "not a decodable image"))?;
     let (width, height) = checked_dimensions(sniffed, what, bounds.max_pixels)?;
+    #[cfg(feature = "heic")]
+    if matches!(sniffed.content_type, "image/heic" | "image/heif") {
+        return catch_unwind(AssertUnwindSafe(|| heic::decode(bytes, what, bounds)))
+            .unwrap_or_else(|_| Err(MediaError::corrupt(what, "the decoder gave up on it")));
+    }
+    let format = image_format(sniffed.content_type)
+        .ok_or_else(|| MediaError::corrupt(what, "not a decodable image"))?;
     let too_many = || MediaError::TooManyPixels {
         what: what.to_owned(),
         width,
@@ -98,6 +109,42 @@ pub(crate) fn decode(
     };
     catch_unwind(AssertUnwindSafe(run))
         .unwrap_or_else(|_| Err(MediaError::corrupt(what, "the decoder gave up on it")))
+}
+
+#[cfg(feature = "heic")]
+mod heic {
+    //! HEIC through `heifer` (pure Rust, no unsafe), which applies the file's own rotation,
+    //! mirror and crop and converts its colour profile (Display P3 on iPhones) to sRGB.
+
+    use image::{DynamicImage, RgbaImage};
+
+    use super::DecodeBounds;
+    use crate::MediaError;
+
+    pub(super) fn decode(
+        bytes: &[u8],
+        what: &str,
+        bounds: DecodeBounds,
+    ) -> Result<DynamicImage, MediaError> {
+        let options = heifer::Options {
+            // One thread: the caller already runs this off the async threads, and the
+            // machine is shared with everything else the app does.
+            max_threads: 1,
+            max_pixels: bounds.max_pixels,
+        };
+        let decoded = match heifer::decode_srgb_rgba8(bytes, &options) {
+            Ok(image) => image,
+            // A colour space heifer can't convert: take the samples as coded.
+            Err(heifer::Error::Unsupported(_)) => {
+                heifer::decode_rgba8(bytes, &options).map_err(|e| MediaError::corrupt(what, e))?
+            }
+            Err(e) => return Err(MediaError::corrupt(what, e)),
+        };
+        let (w, h) = (decoded.width, decoded.height);
+        let rgba = RgbaImage::from_raw(w, h, decoded.data)
+            .ok_or_else(|| MediaError::corrupt(what, "decoded pixels do not match the size"))?;
+        Ok(DynamicImage::ImageRgba8(rgba))
+    }
 }
 
 fn map_err(e: ImageError, what: &str, too_many: impl Fn() -> MediaError) -> MediaError {

@@ -120,9 +120,7 @@ pub fn inspect_incoming(
 
 fn display_of(sniffed: &Sniffed) -> Display {
     match sniffed.kind {
-        MediaKind::Image if decode::decodable_format(sniffed.content_type).is_some() => {
-            Display::Image
-        }
+        MediaKind::Image if decode::decodable(sniffed.content_type) => Display::Image,
         MediaKind::Video => Display::Video,
         MediaKind::Audio => Display::Audio,
         MediaKind::Contact => Display::Contact,

@@ -10,7 +10,7 @@
 //! (after metadata is stripped) is sent as it is and the rest is shared again among the
 //! others, until every image either fits as it is or gets a re-encoding target.
 
-use crate::decode::{self, decodable_format};
+use crate::decode::{self, decodable};
 use crate::fit::{MIN_SIDE, Q_MIN};
 use crate::strip::{strip_jpeg, strip_png};
 use crate::{MediaError, MediaKind, Sniffed, headers, sniff};
@@ -72,7 +72,7 @@ pub enum PlannedAction {
 pub enum ReencodeReason {
     /// Bigger than its share of the budget.
     TooLarge,
-    /// A format we don't send (WebP, BMP): converted to JPEG.
+    /// A format we don't send (WebP, BMP, HEIC): converted to JPEG.
     Convert,
     /// Rotated by EXIF, or with metadata we can't remove losslessly: re-encoded upright.
     Normalize,
@@ -297,9 +297,10 @@ fn image_facts(index: usize, bytes: &[u8], sniffed: &Sniffed, pixels: u64) -> Im
 /// Refuses what MMS can't carry (or we can't convert), naming what to do instead.
 fn accept(file_name: &str, sniffed: &Sniffed) -> Result<(), MediaError> {
     let hint = match sniffed.content_type {
+        ct if decodable(ct) => return Ok(()),
         "image/heic" | "image/heif" => {
-            "no HEIC decoder is built in: export the photo as JPEG (on an iPhone, Settings > \
-             Camera > Formats > Most Compatible) and attach that"
+            "this build has no HEIC decoder: export the photo as JPEG (on an iPhone, Settings \
+             > Camera > Formats > Most Compatible) and attach that"
         }
         "image/avif" => "export the picture as JPEG and attach that",
         "image/svg+xml" => "export the drawing as PNG or JPEG and attach that",
@@ -307,7 +308,6 @@ fn accept(file_name: &str, sniffed: &Sniffed) -> Result<(), MediaError> {
         "video/3gpp2" => "export the video as MP4 and attach that",
         "audio/mp4" => "export the recording as MP3 and attach that",
         "application/smil" => "Groupline writes the message's SMIL itself",
-        ct if decodable_format(ct).is_some() => return Ok(()),
         "video/mp4" | "video/3gpp" | "audio/mpeg" | "audio/amr" | "audio/amr-wb" | "audio/wav"
         | "text/vcard" | "application/pdf" | "text/plain" => return Ok(()),
         _ => "MMS carries pictures, video, audio, contacts (vCard), PDF and text",
