@@ -1,8 +1,27 @@
 //! Tauri's build step, with an app manifest: only the commands listed here can be granted
 //! to a window, and `capabilities/` grants them explicitly (nothing is allowed by default).
+//! Keep the list equal to `ipc::COMMANDS` (a test checks it).
+
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "list_threads",
+    "open_thread",
+    "thread_summary",
+    "get_message",
+    "send_message",
+    "mark_thread_read",
+    "set_thread_pinned",
+    "set_thread_archived",
+    "set_thread_muted",
+    "rename_thread",
+    "search",
+    "list_contacts",
+    "add_contact",
+    "update_contact",
+];
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_status"]);
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step failed");
 }

@@ -1,16 +1,39 @@
-//! What the shell holds for its commands: the engine session, or why it could not open.
+//! What the shell holds for its commands: the engine session (or why it could not open) and
+//! the running pipelines (or why they could not start).
 //!
-//! A store that fails to open (a database from a newer Groupline, an unwritable data dir)
-//! must not crash the window: the UI still comes up and shows the reason.
+//! Neither failure may crash the window: a store that fails to open (a database from a
+//! newer Groupline, an unwritable data dir) or a provider that cannot start leaves the UI
+//! up, showing the reason in the status bar. The pipelines start after the window, on the
+//! async runtime, so the conversation list paints from the store at once.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
-use engine::{DataDir, Session};
+use engine::demo::{Demo, DemoOptions};
+use engine::{DataDir, Engine, Session, SystemClock};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::IpcError;
+use crate::dto::EngineState;
+use crate::events::{AppEvent, EngineEvents};
+
+/// Scales the demo's script time (e.g. `0.1` plays the story ten times faster); the
+/// end-to-end tests set it so the demo's messages arrive in a few seconds.
+pub const DEMO_TIME_SCALE_ENV: &str = "GROUPLINE_DEMO_TIME_SCALE";
+/// How long the demo provider waits before reporting delivery, in milliseconds.
+pub const DEMO_DLR_DELAY_ENV: &str = "GROUPLINE_DEMO_DLR_DELAY_MS";
+
+enum Pipelines {
+    Starting,
+    Running { engine: Arc<Engine>, demo: bool },
+    Failed(IpcError),
+}
 
 pub struct Backend {
     session: Result<Arc<Session>, IpcError>,
+    pipelines: RwLock<Pipelines>,
+    /// Kept alive while the app runs: the in-process provider and relay of the demo.
+    demo: Mutex<Option<Demo>>,
 }
 
 impl Backend {
@@ -24,10 +47,106 @@ impl Backend {
             .and_then(|d| Session::open(d, now_unix_ms))
             .map(Arc::new)
             .map_err(IpcError::from);
-        Backend { session }
+        Backend {
+            session,
+            pipelines: RwLock::new(Pipelines::Starting),
+            demo: Mutex::new(None),
+        }
     }
 
     pub fn session(&self) -> Result<Arc<Session>, IpcError> {
         self.session.clone()
     }
+
+    /// The running engine, or why there is none (sending needs it; reading does not).
+    pub fn engine(&self) -> Result<Arc<Engine>, IpcError> {
+        match &*self.read_pipelines() {
+            Pipelines::Running { engine, .. } => Ok(engine.clone()),
+            Pipelines::Starting => Err(IpcError::new(
+                engine::ErrorCode::ProviderUnavailable,
+                "Groupline is still connecting to the provider; try again in a moment",
+            )),
+            Pipelines::Failed(e) => Err(e.clone()),
+        }
+    }
+
+    pub fn engine_state(&self) -> (EngineState, bool) {
+        match &*self.read_pipelines() {
+            Pipelines::Starting => (EngineState::Starting, false),
+            Pipelines::Running { demo, .. } => (EngineState::Running, *demo),
+            Pipelines::Failed(e) => (EngineState::Failed { error: e.clone() }, false),
+        }
+    }
+
+    fn read_pipelines(&self) -> std::sync::RwLockReadGuard<'_, Pipelines> {
+        // A poisoned lock only means a writer panicked mid-assignment of a plain enum.
+        self.pipelines.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_pipelines(&self, p: Pipelines) {
+        *self.pipelines.write().unwrap_or_else(|p| p.into_inner()) = p;
+    }
+
+    /// Starts the pipelines (the configured provider, or the embedded demo) and forwards
+    /// their events to the UI. Runs once, on the async runtime, after the window is up.
+    pub async fn start<R: Runtime>(app: AppHandle<R>) {
+        let backend = app.state::<Backend>();
+        let outcome = match backend.session() {
+            Ok(session) => backend.launch(&app, session).await,
+            Err(e) => Err(e),
+        };
+        let event = match outcome {
+            Ok(demo) => {
+                tracing::info!(demo, "engine running");
+                AppEvent::EngineStarted { demo }
+            }
+            Err(error) => {
+                tracing::error!(code = ?error.code, "engine not started: {}", error.message);
+                backend.set_pipelines(Pipelines::Failed(error.clone()));
+                AppEvent::EngineFailed { error }
+            }
+        };
+        EngineEvents::one(event).send(&app);
+    }
+
+    async fn launch<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        session: Arc<Session>,
+    ) -> Result<bool, IpcError> {
+        let options = demo_options_from_env();
+        let seed = engine::run_seed();
+        let mut launched = engine::launch(session, &options, Arc::new(SystemClock), seed).await?;
+        crate::events::forward(app.clone(), &launched);
+        launched.engine.start_background(seed)?;
+        let demo = launched.is_demo();
+        let engine::Launched {
+            engine,
+            demo: handle,
+        } = launched;
+        *self.demo.lock().unwrap_or_else(|p| p.into_inner()) = handle;
+        self.set_pipelines(Pipelines::Running {
+            engine: Arc::new(engine),
+            demo,
+        });
+        Ok(demo)
+    }
+}
+
+/// The demo's options, with the time scale and delivery delay from the environment.
+pub fn demo_options_from_env() -> DemoOptions {
+    let mut options = DemoOptions::default();
+    let positive = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+    };
+    if let Some(scale) = positive(DEMO_TIME_SCALE_ENV) {
+        options.time_scale = scale;
+    }
+    if let Some(ms) = positive(DEMO_DLR_DELAY_ENV) {
+        options.dlr_delay = Duration::from_millis(ms as u64);
+    }
+    options
 }

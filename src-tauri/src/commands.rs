@@ -1,19 +1,214 @@
-//! The commands the UI can invoke. Each is one engine call, run off the async threads
-//! because the store does blocking I/O.
+//! The commands the UI can invoke. Each is one call into [`crate::ops`], run off the async
+//! threads because the store does blocking I/O.
 
-use engine::AppStatus;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use engine::Session;
 use tauri::State;
 
 use crate::IpcError;
 use crate::backend::Backend;
+use crate::dto::{
+    ContactInput, ContactPage, DesktopStatus, Message, SearchResults, SendRequest, Sent,
+    ThreadPage, ThreadSummary, ThreadView,
+};
+use crate::ops;
 
-/// The app version, data directory and store schema version, read from the open store.
+/// Runs `f` on the session on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    backend: &Backend,
+    f: impl FnOnce(&Session) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let session: Arc<Session> = backend.session()?;
+    tauri::async_runtime::spawn_blocking(move || f(&session))
+        .await
+        .map_err(|e| IpcError::internal(format!("store worker failed: {e}")))?
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The app version, data directory, store schema version, and whether the pipelines run
+/// (on the demo provider or not).
 #[tauri::command]
 #[specta::specta]
-pub async fn app_status(backend: State<'_, Backend>) -> Result<AppStatus, IpcError> {
-    let session = backend.session()?;
-    tauri::async_runtime::spawn_blocking(move || session.status())
-        .await
-        .map_err(|e| IpcError::internal(format!("status worker failed: {e}")))?
-        .map_err(IpcError::from)
+pub async fn app_status(backend: State<'_, Backend>) -> Result<DesktopStatus, IpcError> {
+    let status = blocking(&backend, |s| Ok(s.status()?)).await?;
+    let (engine, demo) = backend.engine_state();
+    Ok(DesktopStatus {
+        version: status.version,
+        data_dir: status.data_dir,
+        schema_version: status.schema_version,
+        demo,
+        engine,
+    })
+}
+
+/// A page of the inbox (or the archive): pinned first, then most recent.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_threads(
+    backend: State<'_, Backend>,
+    archived: bool,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ThreadPage, IpcError> {
+    blocking(&backend, move |s| {
+        ops::list_threads(s, archived, after, page_size)
+    })
+    .await
+}
+
+/// A thread's header and a page of its messages, newest first; `before` is the previous
+/// page's `next` to read older ones.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_thread(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    before: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ThreadView, IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| {
+        ops::open_thread(s, id, before, page_size)
+    })
+    .await
+}
+
+/// One thread's row (to refresh the list when an event names it).
+#[tauri::command]
+#[specta::specta]
+pub async fn thread_summary(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+) -> Result<ThreadSummary, IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::thread_summary(s, id)).await
+}
+
+/// One message with its parts and delivery states.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_message(
+    backend: State<'_, Backend>,
+    message_id: i64,
+) -> Result<Message, IpcError> {
+    let id = message_id;
+    blocking(&backend, move |s| ops::message(s, id)).await
+}
+
+/// Writes a message (durably, before anything is sent) and wakes the outbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_message(
+    backend: State<'_, Backend>,
+    request: SendRequest,
+) -> Result<Sent, IpcError> {
+    let engine = backend.engine()?;
+    ops::send(&engine, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_thread_read(backend: State<'_, Backend>, thread_id: i64) -> Result<(), IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::mark_thread_read(s, id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_thread_pinned(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    pinned: bool,
+) -> Result<(), IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::set_thread_pinned(s, id, pinned)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_thread_archived(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    archived: bool,
+) -> Result<(), IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::set_thread_archived(s, id, archived)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_thread_muted(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    muted: bool,
+) -> Result<(), IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::set_thread_muted(s, id, muted)).await
+}
+
+/// Renames a thread; `null` or blank shows the participants' names again.
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_thread(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    title: Option<String>,
+) -> Result<(), IpcError> {
+    let id = thread_id;
+    blocking(&backend, move |s| ops::rename_thread(s, id, title)).await
+}
+
+/// Full-text search over names, numbers and message text.
+#[tauri::command]
+#[specta::specta]
+pub async fn search(
+    backend: State<'_, Backend>,
+    text: String,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<SearchResults, IpcError> {
+    blocking(&backend, move |s| ops::search(s, text, after, page_size)).await
+}
+
+/// A page of contacts by name.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_contacts(
+    backend: State<'_, Backend>,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ContactPage, IpcError> {
+    blocking(&backend, move |s| ops::list_contacts(s, after, page_size)).await
+}
+
+/// Adds a contact; answers its id.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_contact(
+    backend: State<'_, Backend>,
+    contact: ContactInput,
+) -> Result<i64, IpcError> {
+    let now = now_ms();
+    blocking(&backend, move |s| ops::add_contact(s, contact, now)).await
+}
+
+/// Replaces a contact's name, numbers, company, notes and tags.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_contact(
+    backend: State<'_, Backend>,
+    contact_id: i64,
+    contact: ContactInput,
+) -> Result<(), IpcError> {
+    let id = contact_id;
+    let now = now_ms();
+    blocking(&backend, move |s| ops::update_contact(s, id, contact, now)).await
 }

@@ -2,18 +2,63 @@
 //! `make bindings` rewrites the file, and a test fails while the committed copy is stale.
 
 use specta_typescript::Typescript;
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::commands;
+use crate::events::EngineEvents;
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 
-/// Every command the UI may call. Adding one here also needs its name in `build.rs`
-/// (the app manifest) and a grant in `capabilities/main-window.json`.
+/// Every command the UI may call, in the order of [`COMMANDS`]. Adding one here also needs
+/// its name in `build.rs` (the app manifest) and a grant in
+/// `capabilities/main-window.json`; a test checks all three agree.
 pub fn builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_status])
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_status,
+            commands::list_threads,
+            commands::open_thread,
+            commands::thread_summary,
+            commands::get_message,
+            commands::send_message,
+            commands::mark_thread_read,
+            commands::set_thread_pinned,
+            commands::set_thread_archived,
+            commands::set_thread_muted,
+            commands::rename_thread,
+            commands::search,
+            commands::list_contacts,
+            commands::add_contact,
+            commands::update_contact,
+        ])
+        .events(collect_events![EngineEvents])
+        // Row ids and millisecond timestamps are i64 in Rust; both stay far below 2^53,
+        // so they cross as plain numbers.
+        .dangerously_cast_bigints_to_number()
+        // The IPC types are one-way (results serialize, requests deserialize): one
+        // TypeScript type each, not a serialize/deserialize pair.
+        .disable_serde_phases()
 }
+
+/// The commands' names as Tauri knows them (the manifest in `build.rs` lists the same).
+pub const COMMANDS: &[&str] = &[
+    "app_status",
+    "list_threads",
+    "open_thread",
+    "thread_summary",
+    "get_message",
+    "send_message",
+    "mark_thread_read",
+    "set_thread_pinned",
+    "set_thread_archived",
+    "set_thread_muted",
+    "rename_thread",
+    "search",
+    "list_contacts",
+    "add_contact",
+    "update_contact",
+];
 
 /// The TypeScript exporter with the project's settings.
 pub fn typescript() -> Typescript {

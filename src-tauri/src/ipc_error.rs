@@ -20,6 +20,18 @@ impl From<EngineError> for IpcError {
 }
 
 impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A request the UI should not have made (a bad attachment, an empty message).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
     /// A failure of the shell itself (a worker thread died), not of the engine.
     pub fn internal(message: impl Into<String>) -> Self {
         IpcError {

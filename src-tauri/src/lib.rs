@@ -1,13 +1,20 @@
 //! Groupline's desktop shell: a Tauri window over the engine, and nothing more.
 //!
-//! The shell opens the data directory, declares the IPC surface once ([`ipc::builder`], from
-//! which the UI's TypeScript bindings are generated) and forwards each command to one engine
-//! call. No protocol or storage logic lives here.
+//! The shell opens the data directory, starts the engine's pipelines (the configured
+//! provider or the embedded demo) once the window is up, declares the IPC surface once
+//! ([`ipc::builder`], from which the UI's TypeScript bindings are generated), forwards the
+//! engine's events ([`events`]) and serves stored media through a scoped protocol
+//! ([`media`]). Each command is one engine call ([`ops`]); no protocol or storage logic
+//! lives here.
 
 pub mod backend;
 pub mod commands;
+pub mod dto;
+pub mod events;
 pub mod ipc;
 mod ipc_error;
+pub mod media;
+pub mod ops;
 
 pub use ipc_error::IpcError;
 
@@ -28,6 +35,14 @@ pub fn run() {
     let builder = ipc::builder();
     let result = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let backend = app.state::<Backend>();
+                let session = backend.session().ok();
+                responder.respond(media::respond(session.as_deref(), &request));
+            });
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let now = SystemTime::now()
@@ -40,6 +55,7 @@ pub fn run() {
                 Err(e) => tracing::error!(code = ?e.code, "{}", e.message),
             }
             app.manage(backend);
+            tauri::async_runtime::spawn(Backend::start(app.handle().clone()));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -1,0 +1,308 @@
+//! What each command does, as plain functions over a [`Session`] (or an [`Engine`]), so
+//! they are tested with a temporary data directory and no window. Each is one engine call
+//! plus the conversion to the IPC shapes; the commands in [`crate::commands`] only move
+//! them off the async threads.
+
+use base64::Engine as _;
+use engine::outbound::compose::{Attachment, Audience, Draft};
+use engine::store::{
+    ContactId, ContactQuery, MessageId, MessageQuery, SearchQuery, ThreadId, ThreadListQuery,
+};
+use engine::{Engine, Session};
+
+use crate::IpcError;
+use crate::dto::{
+    ContactInput, ContactPage, Message, OutgoingAttachment, Recipients, SearchResults, SendRequest,
+    Sent, ThreadPage, ThreadSummary, ThreadView,
+};
+
+/// At most this many attachments in one message.
+pub const MAX_ATTACHMENTS: usize = 10;
+/// At most this many bytes in one attachment (carriers take far less; the engine
+/// downscales images to fit).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// At most this many bytes of attachments in one message.
+pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
+/// Longest file name kept.
+const MAX_FILE_NAME_CHARS: usize = 120;
+
+fn limit(requested: Option<u32>, default: usize) -> usize {
+    requested.map_or(default, |l| l as usize)
+}
+
+pub fn list_threads(
+    session: &Session,
+    archived: bool,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ThreadPage, IpcError> {
+    Ok(session
+        .threads(&ThreadListQuery {
+            archived,
+            limit: limit(page_size, 50),
+            after,
+        })?
+        .into())
+}
+
+pub fn open_thread(
+    session: &Session,
+    thread_id: i64,
+    before: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ThreadView, IpcError> {
+    Ok(session
+        .thread(
+            ThreadId(thread_id),
+            &MessageQuery {
+                limit: limit(page_size, 50),
+                before,
+            },
+        )?
+        .into())
+}
+
+pub fn thread_summary(session: &Session, thread_id: i64) -> Result<ThreadSummary, IpcError> {
+    Ok(session.thread_summary(ThreadId(thread_id))?.into())
+}
+
+pub fn message(session: &Session, message_id: i64) -> Result<Message, IpcError> {
+    Ok(session.message(MessageId(message_id))?.into())
+}
+
+pub fn mark_thread_read(session: &Session, thread_id: i64) -> Result<(), IpcError> {
+    Ok(session.write(|w| w.mark_thread_read(ThreadId(thread_id)))?)
+}
+
+pub fn set_thread_pinned(session: &Session, thread_id: i64, on: bool) -> Result<(), IpcError> {
+    Ok(session.write(|w| w.set_thread_pinned(ThreadId(thread_id), on))?)
+}
+
+pub fn set_thread_archived(session: &Session, thread_id: i64, on: bool) -> Result<(), IpcError> {
+    Ok(session.write(|w| w.set_thread_archived(ThreadId(thread_id), on))?)
+}
+
+pub fn set_thread_muted(session: &Session, thread_id: i64, on: bool) -> Result<(), IpcError> {
+    Ok(session.write(|w| w.set_thread_muted(ThreadId(thread_id), on))?)
+}
+
+pub fn rename_thread(
+    session: &Session,
+    thread_id: i64,
+    title: Option<String>,
+) -> Result<(), IpcError> {
+    Ok(session.write(|w| w.set_thread_title(ThreadId(thread_id), title.as_deref()))?)
+}
+
+pub fn search(
+    session: &Session,
+    text: String,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<SearchResults, IpcError> {
+    Ok(session
+        .search(&SearchQuery {
+            text,
+            limit: limit(page_size, 30),
+            after,
+        })?
+        .into())
+}
+
+pub fn list_contacts(
+    session: &Session,
+    after: Option<String>,
+    page_size: Option<u32>,
+) -> Result<ContactPage, IpcError> {
+    Ok(session
+        .contacts(&ContactQuery {
+            limit: limit(page_size, 100),
+            after,
+        })?
+        .into())
+}
+
+fn check_contact(input: &ContactInput) -> Result<(), IpcError> {
+    if input.display_name.trim().is_empty() {
+        return Err(IpcError::invalid("a contact needs a name"));
+    }
+    if input.numbers.iter().all(|n| n.trim().is_empty()) {
+        return Err(IpcError::invalid("a contact needs at least one number"));
+    }
+    Ok(())
+}
+
+/// Adds a contact; returns its id.
+pub fn add_contact(session: &Session, input: ContactInput, now: i64) -> Result<i64, IpcError> {
+    check_contact(&input)?;
+    Ok(session.write(|w| w.add_contact(&input.as_store(), now))?.0)
+}
+
+pub fn update_contact(
+    session: &Session,
+    contact_id: i64,
+    input: ContactInput,
+    now: i64,
+) -> Result<(), IpcError> {
+    check_contact(&input)?;
+    Ok(session.write(|w| w.update_contact(ContactId(contact_id), &input.as_store(), now))?)
+}
+
+/// A file name as shown and sent: its last path component, without control characters,
+/// at most [`MAX_FILE_NAME_CHARS`] characters.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let name = name.trim().trim_start_matches('.').trim();
+    if name.is_empty() {
+        "attachment".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Decodes and bounds the attachments (sizes are checked before memory is spent).
+pub fn decode_attachments(list: &[OutgoingAttachment]) -> Result<Vec<Attachment>, IpcError> {
+    if list.len() > MAX_ATTACHMENTS {
+        return Err(IpcError::invalid(format!(
+            "at most {MAX_ATTACHMENTS} attachments per message"
+        )));
+    }
+    let mut total = 0usize;
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        let name = clean_file_name(&a.file_name);
+        let estimate = a.data_base64.len() / 4 * 3;
+        if estimate > MAX_ATTACHMENT_BYTES + 3 {
+            return Err(IpcError::invalid(format!(
+                "{name} is larger than {} MiB",
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            )));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(a.data_base64.as_bytes())
+            .map_err(|_| IpcError::invalid(format!("{name} could not be read")))?;
+        if bytes.is_empty() {
+            return Err(IpcError::invalid(format!("{name} is empty")));
+        }
+        total += bytes.len();
+        if total > MAX_TOTAL_BYTES {
+            return Err(IpcError::invalid(format!(
+                "the attachments are larger than {} MiB together",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            )));
+        }
+        out.push(Attachment {
+            file_name: name,
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// The engine's draft for a request.
+pub fn draft(request: SendRequest) -> Result<Draft, IpcError> {
+    let attachments = decode_attachments(&request.attachments)?;
+    if request.text.trim().is_empty() && attachments.is_empty() {
+        return Err(IpcError::invalid("write something or attach a file"));
+    }
+    let audience = match request.to {
+        Recipients::Thread { thread_id } => Audience::Thread(ThreadId(thread_id)),
+        Recipients::Group { numbers } => Audience::People(numbers),
+        Recipients::Individual { numbers } => Audience::Broadcast(numbers),
+    };
+    Ok(Draft {
+        audience,
+        text: request.text,
+        subject: None,
+        attachments,
+    })
+}
+
+/// Writes the message durably and wakes the outbox.
+pub async fn send(engine: &Engine, request: SendRequest) -> Result<Sent, IpcError> {
+    let composed = engine.send(draft(request)?).await?;
+    Ok(Sent {
+        thread_id: composed.thread_id.0,
+        message_id: composed.message_id.0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::ErrorCode;
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    #[test]
+    fn file_names_lose_their_paths_and_control_characters() {
+        assert_eq!(clean_file_name("/etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\Users\\me\\photo.jpg"), "photo.jpg");
+        assert_eq!(clean_file_name("a\u{0}b\nc.png"), "abc.png");
+        assert_eq!(clean_file_name("../.."), "attachment");
+        assert_eq!(clean_file_name(".hidden"), "hidden");
+        assert_eq!(clean_file_name(""), "attachment");
+        assert_eq!(clean_file_name(&"x".repeat(500)).chars().count(), 120);
+    }
+
+    #[test]
+    fn attachments_are_bounded_before_decoding() {
+        let ok = decode_attachments(&[OutgoingAttachment {
+            file_name: "dir/card.vcf".into(),
+            data_base64: b64(b"BEGIN:VCARD"),
+        }])
+        .unwrap();
+        assert_eq!(ok[0].file_name, "card.vcf");
+        assert_eq!(ok[0].bytes, b"BEGIN:VCARD");
+
+        let huge = OutgoingAttachment {
+            file_name: "big.bin".into(),
+            data_base64: "A".repeat((MAX_ATTACHMENT_BYTES / 3 + 10) * 4),
+        };
+        let err = decode_attachments(&[huge]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(err.message.contains("big.bin"), "{}", err.message);
+
+        let junk = OutgoingAttachment {
+            file_name: "x.png".into(),
+            data_base64: "not base64!".into(),
+        };
+        assert_eq!(
+            decode_attachments(&[junk]).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let many: Vec<_> = (0..=MAX_ATTACHMENTS)
+            .map(|i| OutgoingAttachment {
+                file_name: format!("{i}.txt"),
+                data_base64: b64(b"hi"),
+            })
+            .collect();
+        assert!(decode_attachments(&many).is_err());
+    }
+
+    #[test]
+    fn an_empty_message_is_refused_and_recipients_map_to_audiences() {
+        let empty = SendRequest {
+            to: Recipients::Thread { thread_id: 1 },
+            text: "  \n".into(),
+            attachments: vec![],
+        };
+        assert_eq!(draft(empty).unwrap_err().code, ErrorCode::InvalidInput);
+        let d = draft(SendRequest {
+            to: Recipients::Individual {
+                numbers: vec!["2025550111".into(), "2025550122".into()],
+            },
+            text: "Open house moved to 3pm".into(),
+            attachments: vec![],
+        })
+        .unwrap();
+        assert!(matches!(d.audience, Audience::Broadcast(ref n) if n.len() == 2));
+    }
+}
