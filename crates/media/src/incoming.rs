@@ -38,7 +38,7 @@ impl Default for IncomingBounds {
 
 /// How the UI may present a part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Display {
+pub enum ShowAs {
     /// A raster image we decoded: show the thumbnail inline.
     Image,
     Video,
@@ -59,7 +59,7 @@ pub struct InspectedMedia {
     pub size: u64,
     /// Whether the declared type names the same thing as the sniffed one.
     pub declared_agrees: bool,
-    pub display: Display,
+    pub show_as: ShowAs,
     /// For images we decoded.
     pub thumbnail: Option<Thumbnail>,
     /// A GIF with more than one frame.
@@ -90,11 +90,11 @@ pub fn inspect_incoming(
         sniffed,
         size,
         declared_agrees,
-        display: display_of(&sniffed),
+        show_as: show_as(&sniffed),
         thumbnail: None,
         animated: false,
     };
-    if inspected.display != Display::Image {
+    if inspected.show_as != ShowAs::Image {
         if sniffed.kind == MediaKind::Image {
             // Not decodable here (HEIC, AVIF) but still bounded, for whoever opens it.
             if sniffed.dimensions().is_some() {
@@ -118,15 +118,15 @@ pub fn inspect_incoming(
     Ok(inspected)
 }
 
-fn display_of(sniffed: &Sniffed) -> Display {
+fn show_as(sniffed: &Sniffed) -> ShowAs {
     match sniffed.kind {
-        MediaKind::Image if decode::decodable(sniffed.content_type) => Display::Image,
-        MediaKind::Video => Display::Video,
-        MediaKind::Audio => Display::Audio,
-        MediaKind::Contact => Display::Contact,
-        MediaKind::Text => Display::Text,
-        MediaKind::Presentation => Display::Presentation,
-        MediaKind::Image | MediaKind::Document | MediaKind::Svg | MediaKind::Other => Display::File,
+        MediaKind::Image if decode::decodable(sniffed.content_type) => ShowAs::Image,
+        MediaKind::Video => ShowAs::Video,
+        MediaKind::Audio => ShowAs::Audio,
+        MediaKind::Contact => ShowAs::Contact,
+        MediaKind::Text => ShowAs::Text,
+        MediaKind::Presentation => ShowAs::Presentation,
+        MediaKind::Image | MediaKind::Document | MediaKind::Svg | MediaKind::Other => ShowAs::File,
     }
 }
 

@@ -71,7 +71,7 @@ fn a_received_heic_gets_a_thumbnail() {
     };
     let m = inspect_incoming(&bytes, Some("image/heif"), &bounds).unwrap();
     assert!(m.declared_agrees);
-    assert_eq!(m.display, Display::Image);
+    assert_eq!(m.show_as, ShowAs::Image);
     let t = m.thumbnail.unwrap();
     assert_eq!((t.width, t.height), (128, 96));
 }

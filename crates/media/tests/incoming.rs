@@ -13,7 +13,7 @@ fn a_photo_gets_a_thumbnail_no_bigger_than_asked() {
     assert_eq!(m.sniffed.content_type, "image/jpeg");
     assert_eq!(m.sniffed.dimensions(), Some((1200, 800)));
     assert!(m.declared_agrees);
-    assert_eq!(m.display, Display::Image);
+    assert_eq!(m.show_as, ShowAs::Image);
     let t = m.thumbnail.unwrap();
     assert_eq!(
         (t.content_type, t.width, t.height),
@@ -69,7 +69,7 @@ fn the_declared_type_is_never_trusted() {
     )
     .unwrap();
     assert_eq!(m.sniffed.content_type, "application/octet-stream");
-    assert_eq!((m.display, m.thumbnail), (Display::File, None));
+    assert_eq!((m.show_as, m.thumbnail), (ShowAs::File, None));
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn svg_is_a_file_never_an_image() {
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
     let m = inspect_incoming(svg, Some("image/svg+xml"), &IncomingBounds::default()).unwrap();
     assert_eq!(m.sniffed.kind, MediaKind::Svg);
-    assert_eq!(m.display, Display::File);
+    assert_eq!(m.show_as, ShowAs::File);
     assert!(m.thumbnail.is_none());
 }
 
@@ -92,13 +92,13 @@ fn animated_gifs_are_flagged_and_thumbnailed() {
 #[test]
 fn other_kinds_are_shown_by_kind() {
     let b = IncomingBounds::default();
-    let d = |bytes: &[u8]| inspect_incoming(bytes, None, &b).unwrap().display;
-    assert_eq!(d(b"BEGIN:VCARD\r\nEND:VCARD\r\n"), Display::Contact);
-    assert_eq!(d(b"hello"), Display::Text);
-    assert_eq!(d(b"%PDF-1.7"), Display::File);
-    assert_eq!(d(b"#!AMR\n"), Display::Audio);
-    assert_eq!(d(b"\0\0\0\x14ftyp3gp5\0\0\0\0"), Display::Video);
-    assert_eq!(d(b"<smil><body/></smil>"), Display::Presentation);
+    let d = |bytes: &[u8]| inspect_incoming(bytes, None, &b).unwrap().show_as;
+    assert_eq!(d(b"BEGIN:VCARD\r\nEND:VCARD\r\n"), ShowAs::Contact);
+    assert_eq!(d(b"hello"), ShowAs::Text);
+    assert_eq!(d(b"%PDF-1.7"), ShowAs::File);
+    assert_eq!(d(b"#!AMR\n"), ShowAs::Audio);
+    assert_eq!(d(b"\0\0\0\x14ftyp3gp5\0\0\0\0"), ShowAs::Video);
+    assert_eq!(d(b"<smil><body/></smil>"), ShowAs::Presentation);
 }
 
 #[test]
