@@ -31,6 +31,10 @@ pub struct SendArgs {
     /// A file to attach (repeatable).
     #[arg(long, value_name = "FILE")]
     attach: Vec<PathBuf>,
+    /// Only write the message to the outbox; whichever engine runs next on this data
+    /// directory (`groupline poll`, the desktop app) sends it.
+    #[arg(long)]
+    queue_only: bool,
     /// How long to keep retrying transient failures before leaving them to the next run.
     #[arg(long, default_value_t = 60)]
     retry_for: u64,
@@ -60,6 +64,17 @@ pub fn run(args: SendArgs) -> Result<(), EngineError> {
         subject: args.subject.clone(),
         attachments,
     };
+    if args.queue_only {
+        let data = engine::DataDir::from_env(args.location.common.data_dir.clone())?;
+        let session = engine::Session::open(data, crate::now_unix_ms())?;
+        let options = engine::LaunchOptions {
+            config_file: args.location.config.clone(),
+            ..Default::default()
+        };
+        let composed = engine::queue(&session, &options, &draft, crate::now_unix_ms())?;
+        println!("{}", serde_json::to_string(&composed).expect("serializes"));
+        return Ok(());
+    }
     crate::runtime().block_on(async {
         let running =
             crate::provider_choice::start(&args.location, &DemoOptions::default(), false).await?;

@@ -19,6 +19,14 @@ pub const DEMO_RELAY_KEY: &str = "embedded-demo";
 /// The profile name the demo's sends are recorded under.
 pub const DEMO_PROFILE: &str = "demo";
 
+/// Our number in the demo story, E.164.
+pub fn demo_number() -> String {
+    let number = mmsc_sim::demo_script()
+        .our_number
+        .unwrap_or_else(|| "12025550100".to_owned());
+    format!("+{}", number.trim_start_matches('+'))
+}
+
 /// How to run the demo.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -78,10 +86,7 @@ impl Demo {
             detail: e.to_string(),
         })?;
         let script = mmsc_sim::demo_script();
-        let our_number = script
-            .our_number
-            .clone()
-            .unwrap_or_else(|| "12025550100".to_owned());
+        let our_number = demo_number();
         let config = mmsc_sim::SimConfig {
             script: Some(script),
             time_scale: options.time_scale,
@@ -100,12 +105,8 @@ impl Demo {
                 });
             }
         };
-        let mut provider = ProviderEndpoint::new(
-            DEMO_PROFILE,
-            sim.submit_url(),
-            "groupline-demo",
-            format!("+{}", our_number.trim_start_matches('+')),
-        );
+        let mut provider =
+            ProviderEndpoint::new(DEMO_PROFILE, sim.submit_url(), "groupline-demo", our_number);
         provider.timeout = Duration::from_secs(10);
         provider.rate_per_second = 50.0;
         provider.max_concurrency = 20;

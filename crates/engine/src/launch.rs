@@ -204,6 +204,40 @@ async fn launch_demo(
     })
 }
 
+/// Our sending number under `options`: the active profile's sender, or the demo's.
+pub fn our_number(
+    session: &Session,
+    options: &LaunchOptions,
+) -> Result<(String, String), EngineError> {
+    let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
+    if options.force_demo {
+        return Ok((
+            crate::demo::DEMO_PROFILE.to_owned(),
+            crate::demo::demo_number(),
+        ));
+    }
+    Ok(match loaded.provider()? {
+        Provider::Demo => (
+            crate::demo::DEMO_PROFILE.to_owned(),
+            crate::demo::demo_number(),
+        ),
+        Provider::Mm7(p) => (p.name.clone(), format!("+{}", p.profile.sender_digits())),
+    })
+}
+
+/// Writes `draft` to the outbox without sending it: whichever engine runs next on this
+/// data directory (`groupline poll`, the app) sends it. `groupline send --queue-only`.
+pub fn queue(
+    session: &Session,
+    options: &LaunchOptions,
+    draft: &crate::outbound::compose::Draft,
+    now: i64,
+) -> Result<crate::outbound::compose::Composed, EngineError> {
+    let (profile, number) = our_number(session, options)?;
+    session.write(|w| w.add_account(&profile, &number, now).map(|_| ()))?;
+    crate::outbound::compose::compose(session, &number, draft, now)
+}
+
 /// A seed that differs between runs (for TransactionIDs and jitter in production).
 pub fn run_seed() -> u64 {
     let nanos = std::time::SystemTime::now()

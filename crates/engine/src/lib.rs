@@ -32,7 +32,9 @@ pub use data_dir::{DATA_DIR_ENV, DataDir, DataDirSource};
 pub use error::{EngineError, ErrorCode};
 pub use events::{EngineEvent, Events};
 pub use ids::RandomIds;
-pub use launch::{EMBEDDED_RELAY_KEY, LaunchOptions, Launched, launch, launch_with, run_seed};
+pub use launch::{
+    EMBEDDED_RELAY_KEY, LaunchOptions, Launched, launch, launch_with, our_number, queue, run_seed,
+};
 pub use runtime::{Engine, EngineConfig};
 pub use session::{AppStatus, Paths, Session, ThreadView};
 pub use store;
