@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::events::StoreEvent;
-use crate::ids::MessageId;
+use crate::ids::{MessageId, ThreadId};
 use crate::{StoreError, Writer};
 
 /// Where an outgoing message stands for one recipient.
@@ -27,32 +27,38 @@ pub enum DeliveryState {
     Rejected,
 }
 
+// Stored as integer codes (migration 0013); the words are only the API's.
 impl DeliveryState {
-    pub(crate) fn as_sql(self) -> &'static str {
+    pub(crate) fn as_sql(self) -> i64 {
         match self {
-            DeliveryState::Queued => "queued",
-            DeliveryState::Submitted => "submitted",
-            DeliveryState::Accepted => "accepted",
-            DeliveryState::Delivered => "delivered",
-            DeliveryState::Read => "read",
-            DeliveryState::Failed => "failed",
-            DeliveryState::Expired => "expired",
-            DeliveryState::Rejected => "rejected",
+            DeliveryState::Queued => 0,
+            DeliveryState::Submitted => 1,
+            DeliveryState::Accepted => 2,
+            DeliveryState::Delivered => 3,
+            DeliveryState::Read => 4,
+            DeliveryState::Failed => 5,
+            DeliveryState::Expired => 6,
+            DeliveryState::Rejected => 7,
         }
     }
 
-    fn from_sql(s: &str) -> rusqlite::Result<Self> {
-        Ok(match s {
-            "queued" => DeliveryState::Queued,
-            "submitted" => DeliveryState::Submitted,
-            "accepted" => DeliveryState::Accepted,
-            "delivered" => DeliveryState::Delivered,
-            "read" => DeliveryState::Read,
-            "failed" => DeliveryState::Failed,
-            "expired" => DeliveryState::Expired,
-            "rejected" => DeliveryState::Rejected,
-            other => return Err(crate::sql::bad_enum("deliveries.state", other)),
+    fn from_sql(code: i64) -> rusqlite::Result<Self> {
+        Ok(match code {
+            0 => DeliveryState::Queued,
+            1 => DeliveryState::Submitted,
+            2 => DeliveryState::Accepted,
+            3 => DeliveryState::Delivered,
+            4 => DeliveryState::Read,
+            5 => DeliveryState::Failed,
+            6 => DeliveryState::Expired,
+            7 => DeliveryState::Rejected,
+            other => return Err(crate::sql::bad_code("deliveries.state", other)),
         })
+    }
+
+    /// Whether this is a final outcome (its time is kept as `final_at`).
+    fn is_final(self) -> bool {
+        self.rank() == 3
     }
 
     /// How far along a state is; a change applies only to a higher rank.
@@ -109,18 +115,25 @@ impl Writer<'_> {
     ) -> Result<bool, StoreError> {
         let recipient = self.canonical(recipient)?;
         let recipient = recipient.as_str();
-        let current: Option<String> = self
-            .conn()
-            .prepare_cached(
-                "SELECT state FROM deliveries WHERE message_id = ?1 AND recipient = ?2",
-            )?
-            .query_row(params![message, recipient], |r| r.get(0))
-            .optional()?;
-        let current = current.ok_or(StoreError::NotFound {
+        let not_found = StoreError::NotFound {
             what: "delivery for message",
             id: message.0,
-        })?;
-        let forward = update.state.rank() > DeliveryState::from_sql(&current)?.rank();
+        };
+        let thread_id = match self.thread_of(message) {
+            Ok(thread) => thread,
+            Err(StoreError::NotFound { .. }) => return Err(not_found),
+            Err(other) => return Err(other),
+        };
+        let current: Option<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT state FROM deliveries
+                 WHERE thread_id = ?1 AND message_id = ?2 AND recipient = ?3",
+            )?
+            .query_row(params![thread_id, message, recipient], |r| r.get(0))
+            .optional()?;
+        let current = current.ok_or(not_found)?;
+        let forward = update.state.rank() > DeliveryState::from_sql(current)?.rank();
         self.conn()
             .prepare_cached(
                 "UPDATE deliveries SET
@@ -129,9 +142,9 @@ impl Writer<'_> {
                     status_code = CASE WHEN ?7 THEN ?5 ELSE status_code END,
                     status_text = CASE WHEN ?7 THEN ?6 ELSE status_text END,
                     updated_at = CASE WHEN ?7 THEN ?8 ELSE updated_at END,
-                    submitted_at = CASE WHEN ?7 AND submitted_at IS NULL AND ?4 <> 'queued' THEN ?8 ELSE submitted_at END,
-                    final_at = CASE WHEN ?7 AND ?4 IN ('delivered', 'failed', 'expired', 'rejected') THEN ?8 ELSE final_at END
-                 WHERE message_id = ?1 AND recipient = ?2",
+                    submitted_at = CASE WHEN ?7 AND submitted_at IS NULL AND ?4 <> ?10 THEN ?8 ELSE submitted_at END,
+                    final_at = CASE WHEN ?7 AND ?11 THEN ?8 ELSE final_at END
+                 WHERE thread_id = ?9 AND message_id = ?1 AND recipient = ?2",
             )?
             .execute(params![
                 message,
@@ -141,10 +154,12 @@ impl Writer<'_> {
                 update.status_code,
                 update.status_text,
                 forward,
-                update.at
+                update.at,
+                thread_id,
+                DeliveryState::Queued.as_sql(),
+                update.state.is_final()
             ])?;
         if forward && self.collect_events {
-            let thread_id = self.thread_of(message)?;
             self.emit(StoreEvent::DeliveryChanged {
                 thread_id,
                 message_id: message,
@@ -178,9 +193,10 @@ impl Writer<'_> {
     }
 }
 
-/// The delivery rows of `messages`, by recipient.
+/// The delivery rows of `messages` (all in `thread`), by recipient.
 pub(crate) fn deliveries_of(
     conn: &rusqlite::Connection,
+    thread: ThreadId,
     messages: &[MessageId],
 ) -> Result<HashMap<MessageId, Vec<Delivery>>, StoreError> {
     let mut out: HashMap<MessageId, Vec<Delivery>> = HashMap::new();
@@ -190,25 +206,29 @@ pub(crate) fn deliveries_of(
     let mut stmt = conn.prepare_cached(
         "SELECT message_id, recipient, state, provider_message_id, status_code, status_text,
                 queued_at, submitted_at, final_at, updated_at
-         FROM deliveries WHERE message_id IN (SELECT value FROM json_each(?1))
+         FROM deliveries
+         WHERE thread_id = ?1 AND message_id IN (SELECT value FROM json_each(?2))
          ORDER BY message_id, recipient",
     )?;
-    let rows = stmt.query_map([crate::sql::json_ids(messages.iter().map(|m| m.0))], |r| {
-        Ok((
-            r.get::<_, MessageId>(0)?,
-            Delivery {
-                recipient: r.get(1)?,
-                state: DeliveryState::from_sql(&r.get::<_, String>(2)?)?,
-                provider_message_id: r.get(3)?,
-                status_code: r.get(4)?,
-                status_text: r.get(5)?,
-                queued_at: r.get(6)?,
-                submitted_at: r.get(7)?,
-                final_at: r.get(8)?,
-                updated_at: r.get(9)?,
-            },
-        ))
-    })?;
+    let rows = stmt.query_map(
+        params![thread, crate::sql::json_ids(messages.iter().map(|m| m.0))],
+        |r| {
+            Ok((
+                r.get::<_, MessageId>(0)?,
+                Delivery {
+                    recipient: r.get(1)?,
+                    state: DeliveryState::from_sql(r.get(2)?)?,
+                    provider_message_id: r.get(3)?,
+                    status_code: r.get(4)?,
+                    status_text: r.get(5)?,
+                    queued_at: r.get(6)?,
+                    submitted_at: r.get(7)?,
+                    final_at: r.get(8)?,
+                    updated_at: r.get(9)?,
+                },
+            ))
+        },
+    )?;
     for row in rows {
         let (message, delivery) = row?;
         out.entry(message).or_default().push(delivery);

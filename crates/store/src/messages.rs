@@ -16,7 +16,7 @@ use crate::events::StoreEvent;
 use crate::ids::{MessageId, ThreadId};
 use crate::page::{Page, clamp_limit, parse_ints};
 use crate::parts::{Part, parts_of};
-use crate::threads::preview_of;
+use crate::threads::Newest;
 use crate::{Store, StoreError, Writer};
 
 /// Which way a message went.
@@ -204,12 +204,17 @@ impl Writer<'_> {
         self.conn()
             .prepare_cached("INSERT INTO messages_fts (rowid, body, subject) VALUES (?1, ?2, ?3)")?
             .execute(params![id, m.body, m.subject])?;
-        let author_text = author.as_str().to_owned();
         self.touch_thread(
             m.thread_id,
             id,
             m.at,
-            || (preview_of(m.body, m.subject), author_text),
+            || Newest {
+                at: m.at,
+                message: id,
+                body: m.body.to_owned(),
+                subject: m.subject.map(str::to_owned),
+                author: author.as_str().to_owned(),
+            },
             m.state == MessageState::Unread,
         );
         self.emit(StoreEvent::MessageAdded {
@@ -362,12 +367,15 @@ impl Store {
     fn attach_details(&self, messages: &mut [Message]) -> Result<(), StoreError> {
         let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();
         let mut parts: HashMap<MessageId, Vec<Part>> = parts_of(&self.conn, &ids)?;
-        let outgoing: Vec<MessageId> = messages
-            .iter()
-            .filter(|m| m.direction == Direction::Out)
-            .map(|m| m.id)
-            .collect();
-        let mut deliveries = deliveries_of(&self.conn, &outgoing)?;
+        // Delivery rows are keyed by thread (migration 0013): one range read per thread.
+        let mut outgoing: HashMap<ThreadId, Vec<MessageId>> = HashMap::new();
+        for m in messages.iter().filter(|m| m.direction == Direction::Out) {
+            outgoing.entry(m.thread_id).or_default().push(m.id);
+        }
+        let mut deliveries = HashMap::new();
+        for (thread, ids) in &outgoing {
+            deliveries.extend(deliveries_of(&self.conn, *thread, ids)?);
+        }
         for m in messages {
             m.parts = parts.remove(&m.id).unwrap_or_default();
             m.deliveries = deliveries.remove(&m.id).unwrap_or_default();

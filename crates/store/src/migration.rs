@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "messages_clustered_by_thread",
         sql: include_str!("../migrations/0012_messages_clustered_by_thread.sql"),
     },
+    Migration {
+        version: 13,
+        name: "deliveries_clustered_by_thread",
+        sql: include_str!("../migrations/0013_deliveries_clustered_by_thread.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -54,14 +54,15 @@ impl Writer<'_> {
         for recipient in unique {
             self.conn()
                 .prepare_cached(
-                    "INSERT INTO deliveries (message_id, recipient, state, queued_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4)",
+                    "INSERT INTO deliveries (thread_id, message_id, recipient, state, queued_at, updated_at)
+                     VALUES (?5, ?1, ?2, ?3, ?4, ?4)",
                 )?
                 .execute(params![
                     message,
                     recipient.as_str(),
                     DeliveryState::Queued.as_sql(),
-                    now
+                    now,
+                    thread_id
                 ])?;
             self.conn()
                 .prepare_cached(

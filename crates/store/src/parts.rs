@@ -85,6 +85,10 @@ impl Writer<'_> {
                  SELECT 'delete', id, body, subject FROM messages WHERE id = ?1",
             )?
             .execute([id])?;
+        // Delivery rows have no foreign key to cascade through (migration 0013).
+        self.conn()
+            .prepare_cached("DELETE FROM deliveries WHERE thread_id = ?1 AND message_id = ?2")?
+            .execute(params![thread, id])?;
         self.conn()
             .prepare_cached("DELETE FROM messages WHERE id = ?1")?
             .execute([id])?;

@@ -102,9 +102,21 @@ pub struct ResolvedThread {
 /// (bulk ingest would otherwise rewrite the thread row and its list index per message).
 #[derive(Debug, Clone)]
 pub(crate) struct ThreadTouch {
-    newest: Option<(i64, MessageId, String, String)>,
+    newest: Option<Newest>,
     unread_delta: i64,
     count_delta: i64,
+}
+
+/// The newest message a transaction added to a thread. The preview is made from its text
+/// once, at flush, not for every message that was newest for a moment (in time-ordered
+/// ingest, every one).
+#[derive(Debug, Clone)]
+pub(crate) struct Newest {
+    pub(crate) at: i64,
+    pub(crate) message: MessageId,
+    pub(crate) body: String,
+    pub(crate) subject: Option<String>,
+    pub(crate) author: String,
 }
 
 const SUMMARY_COLUMNS: &str = "id, kind, title, created_at, last_activity, unread_count, \
@@ -332,7 +344,7 @@ impl Writer<'_> {
         thread: ThreadId,
         message: MessageId,
         at: i64,
-        preview: impl FnOnce() -> (String, String),
+        newest: impl FnOnce() -> Newest,
         unread: bool,
     ) {
         let touch = self.touched.entry(thread).or_insert(ThreadTouch {
@@ -345,10 +357,9 @@ impl Writer<'_> {
         if touch
             .newest
             .as_ref()
-            .is_none_or(|(t, m, _, _)| (at, message) > (*t, *m))
+            .is_none_or(|n| (at, message) > (n.at, n.message))
         {
-            let (text, author) = preview();
-            touch.newest = Some((at, message, text, author));
+            touch.newest = Some(newest());
         }
         self.emit(StoreEvent::ThreadChanged { thread_id: thread });
     }
@@ -374,9 +385,17 @@ impl Writer<'_> {
              WHERE id = ?1",
         )?;
         for (thread, touch) in touched {
-            let Some((at, message, preview, author)) = touch.newest else {
+            let Some(Newest {
+                at,
+                message,
+                body,
+                subject,
+                author,
+            }) = touch.newest
+            else {
                 continue;
             };
+            let preview = preview_of(&body, subject.as_deref());
             stmt.execute(params![
                 thread,
                 at,

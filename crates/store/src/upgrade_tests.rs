@@ -246,6 +246,28 @@ fn a_populated_version_10_store_upgrades_in_place() {
     store.write(|w| w.mark_thread_read(ThreadId(1))).unwrap();
     let t = store.thread(ThreadId(1)).unwrap();
     assert_eq!((t.unread_count, t.message_count), (0, 2));
+    // Reports still find old submissions by the provider's MessageID, and move forward.
+    store
+        .write(|w| {
+            let update = crate::DeliveryUpdate {
+                state: DeliveryState::Read,
+                provider_message_id: None,
+                status_code: Some(1000),
+                status_text: None,
+                at: 600,
+            };
+            let found = w.update_delivery_by_provider_id("PM-1", "6175550123", &update)?;
+            assert_eq!(found, Some(crate::MessageId(3)));
+            Ok(())
+        })
+        .unwrap();
+    let out = store.message(crate::MessageId(3)).unwrap();
+    assert_eq!(out.deliveries[0].state, DeliveryState::Read);
+    assert_eq!(out.deliveries[0].final_at, Some(250));
+    // Deleting the outgoing message takes its delivery rows and job with it.
+    store
+        .write(|w| w.delete_message(crate::MessageId(3)))
+        .unwrap();
     drop(store);
 
     // The upgraded file passes SQLite's own checks.
@@ -260,6 +282,14 @@ fn a_populated_version_10_store_upgrades_in_place() {
         })
         .unwrap();
     assert_eq!(fk, 0);
+    let left: (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM outbox)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(left, (0, 0));
     conn.execute(
         "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
         [],
