@@ -16,7 +16,9 @@
 //! - **Budget.** The whole message counts: text, every part, and a MIME/SMIL allowance of
 //!   [`MESSAGE_OVERHEAD`] plus [`PART_OVERHEAD`] and twice the file name per part (boundary
 //!   lines, part headers, the SMIL document). Sizes are binary; the base64 on the wire is
-//!   the codec's business and the brief's binary figures are what carriers check.
+//!   the codec's business and the brief's binary figures are what carriers check. No image,
+//!   audio or video part exceeds [`SINCH_MEDIA_PART_LIMIT`] (Sinch's account-level upload
+//!   limit) unless [`OutgoingLimits`] says otherwise.
 //! - **Quality search**: the largest scale that fits at quality
 //!   [`Q_GOOD`], then the best quality up to [`Q_MAX`] at that scale; below `Q_GOOD` only
 //!   at the smallest size ([`MIN_SIDE`]) and never below [`Q_MIN`]. Images share what the
@@ -50,11 +52,13 @@ pub use decode::DecodeBounds;
 pub use error::MediaError;
 pub use fit::{MIN_SIDE, Q_GOOD, Q_MAX, Q_MIN};
 pub use incoming::{IncomingBounds, InspectedMedia, ShowAs, inspect_incoming};
-pub use outgoing::{Change, PreparedMessage, PreparedPart, prepare_outgoing};
+pub use outgoing::{
+    Change, PreparedMessage, PreparedPart, prepare_outgoing, prepare_outgoing_with,
+};
 pub use plan::{
     Attachment, GIF_ANIMATED_MAX, MESSAGE_OVERHEAD, MIN_IMAGE_BYTES, OUTGOING_MAX_PIXELS,
-    OutgoingPlan, PART_OVERHEAD, PlannedAction, PlannedPart, ReencodeReason, overhead_bytes,
-    plan_outgoing,
+    OutgoingLimits, OutgoingPlan, PART_OVERHEAD, PlannedAction, PlannedPart, ReencodeReason,
+    SINCH_MEDIA_PART_LIMIT, overhead_bytes, plan_outgoing, plan_outgoing_with,
 };
 pub use sniff::{MediaKind, Sniffed, sniff};
 pub use thumbnail::{Thumbnail, thumbnail};

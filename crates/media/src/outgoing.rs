@@ -8,8 +8,8 @@
 use crate::decode::{self, DecodeBounds};
 use crate::fit::{MIN_SIDE, Q_MIN, fit_jpeg};
 use crate::plan::{
-    Attachment, OUTGOING_MAX_ALLOC, OUTGOING_MAX_PIXELS, PlannedAction, ReencodeReason,
-    plan_outgoing, share,
+    Attachment, OUTGOING_MAX_ALLOC, OUTGOING_MAX_PIXELS, OutgoingLimits, PlannedAction,
+    ReencodeReason, plan_outgoing_with, share,
 };
 use crate::strip::{strip_jpeg, strip_png};
 use crate::{MediaError, Sniffed};
@@ -59,7 +59,8 @@ pub struct PreparedMessage {
 }
 
 /// Prepares `text` and `attachments` to fit `budget_bytes` as one MMS (e.g.
-/// [`crate::tightest_limit`] of the recipients' carriers).
+/// [`crate::tightest_limit`] of the recipients' carriers), no media part over Sinch's
+/// per-part cap ([`OutgoingLimits::new`]).
 ///
 /// CPU-heavy for big photos (hundreds of milliseconds each): call it off the async threads.
 pub fn prepare_outgoing(
@@ -67,7 +68,17 @@ pub fn prepare_outgoing(
     attachments: &[Attachment<'_>],
     budget_bytes: u64,
 ) -> Result<PreparedMessage, MediaError> {
-    let plan = plan_outgoing(text, attachments, budget_bytes)?;
+    prepare_outgoing_with(text, attachments, OutgoingLimits::new(budget_bytes))
+}
+
+/// [`prepare_outgoing`] with explicit limits.
+pub fn prepare_outgoing_with(
+    text: &str,
+    attachments: &[Attachment<'_>],
+    limits: OutgoingLimits,
+) -> Result<PreparedMessage, MediaError> {
+    let budget_bytes = limits.message_bytes;
+    let plan = plan_outgoing_with(text, attachments, limits)?;
     let mut available = budget_bytes.saturating_sub(plan.fixed_bytes());
     let mut weight_left: u64 = plan
         .parts
@@ -104,7 +115,7 @@ pub fn prepare_outgoing(
             }
             PlannedAction::Reencode { reason, .. } => {
                 let weight = s.pixels().unwrap_or(1);
-                let target = share(available, weight, weight_left);
+                let target = share(available, weight, weight_left).min(limits.part_cap());
                 let part = reencode(a, &s, planned.original_bytes, reason, target)?;
                 available = available.saturating_sub(part.bytes.len() as u64);
                 weight_left = weight_left.saturating_sub(weight);

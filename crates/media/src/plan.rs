@@ -39,8 +39,35 @@ pub(crate) const OUTGOING_MAX_ALLOC: u64 = 1024 * 1024 * 1024;
 /// The least we plan to give a re-encoded image: about a [`MIN_SIDE`]-pixel JPEG at
 /// [`Q_MIN`].
 pub const MIN_IMAGE_BYTES: u64 = 16 * 1024;
+/// Sinch's account-level upload limit for one image, audio or video part ("1000 KB",
+/// brief §5), read as the smaller of 1,000,000 and 1,024,000 bytes.
+pub const SINCH_MEDIA_PART_LIMIT: u64 = 1_000_000;
 /// Guess of JPEG bytes per pixel at the top quality, for the planned size of small images.
 const PLANNED_BYTES_PER_PIXEL: f64 = 0.5;
+
+/// What an outgoing message must fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutgoingLimits {
+    /// The whole message: text, parts and overhead (e.g. [`crate::tightest_limit`]).
+    pub message_bytes: u64,
+    /// Any one image, audio or video part; `None` for no cap of its own.
+    pub media_part_bytes: Option<u64>,
+}
+
+impl OutgoingLimits {
+    /// `message_bytes` for the message and [`SINCH_MEDIA_PART_LIMIT`] per media part.
+    pub fn new(message_bytes: u64) -> Self {
+        OutgoingLimits {
+            message_bytes,
+            media_part_bytes: Some(SINCH_MEDIA_PART_LIMIT),
+        }
+    }
+
+    /// The most one media part may take.
+    pub(crate) fn part_cap(&self) -> u64 {
+        self.media_part_bytes.unwrap_or(u64::MAX)
+    }
+}
 
 /// The bytes [`MESSAGE_OVERHEAD`] and [`PART_OVERHEAD`] allow for a message with these
 /// attachment names (plus a text part when `has_text`).
@@ -103,6 +130,8 @@ pub struct OutgoingPlan {
     /// Text, overhead and every part's planned bytes.
     pub planned_total_bytes: u64,
     pub budget_bytes: u64,
+    /// The cap on one image, audio or video part, if any.
+    pub media_part_bytes: Option<u64>,
 }
 
 impl OutgoingPlan {
@@ -129,13 +158,25 @@ struct ImageFacts {
     reason: ReencodeReason,
 }
 
-/// Plans `text` and `attachments` into `budget_bytes`; refuses what can't be sent or can't
-/// fit, with the same errors [`crate::prepare_outgoing`] would give.
+/// Plans `text` and `attachments` into `budget_bytes` (with Sinch's per-part cap, see
+/// [`OutgoingLimits::new`]); refuses what can't be sent or can't fit, with the same errors
+/// [`crate::prepare_outgoing`] would give.
 pub fn plan_outgoing(
     text: &str,
     attachments: &[Attachment<'_>],
     budget_bytes: u64,
 ) -> Result<OutgoingPlan, MediaError> {
+    plan_outgoing_with(text, attachments, OutgoingLimits::new(budget_bytes))
+}
+
+/// [`plan_outgoing`] with explicit limits.
+pub fn plan_outgoing_with(
+    text: &str,
+    attachments: &[Attachment<'_>],
+    limits: OutgoingLimits,
+) -> Result<OutgoingPlan, MediaError> {
+    let budget_bytes = limits.message_bytes;
+    let cap = limits.part_cap();
     if text.is_empty() && attachments.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -147,6 +188,13 @@ pub fn plan_outgoing(
         let sniffed = sniff(a.bytes);
         accept(a.file_name, &sniffed)?;
         let original_bytes = a.bytes.len() as u64;
+        if matches!(sniffed.kind, MediaKind::Video | MediaKind::Audio) && original_bytes > cap {
+            return Err(MediaError::TooLarge {
+                what: format!("{} (one audio or video part)", a.file_name),
+                size: original_bytes,
+                limit: cap,
+            });
+        }
         if sniffed.kind == MediaKind::Image {
             let (w, h) = decode::checked_dimensions(&sniffed, a.file_name, OUTGOING_MAX_PIXELS)?;
             images.push(image_facts(
@@ -190,8 +238,9 @@ pub fn plan_outgoing(
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.keep
-                    .is_some_and(|(size, _)| size <= share(available, f.weight, total_weight))
+                f.keep.is_some_and(|(size, _)| {
+                    size <= share(available, f.weight, total_weight).min(cap)
+                })
             })
             .map(|(i, _)| i)
             .collect();
@@ -218,7 +267,7 @@ pub fn plan_outgoing(
     }
     let total_weight: u64 = open.iter().map(|f| f.weight).sum();
     for f in open {
-        let target = share(available, f.weight, total_weight);
+        let target = share(available, f.weight, total_weight).min(cap);
         let guess = (f.weight as f64 * PLANNED_BYTES_PER_PIXEL) as u64 + 1024;
         let part = &mut parts[f.index];
         part.action = PlannedAction::Reencode {
@@ -236,6 +285,7 @@ pub fn plan_outgoing(
         overhead_bytes: overhead,
         planned_total_bytes,
         budget_bytes,
+        media_part_bytes: limits.media_part_bytes,
     })
 }
 

@@ -51,11 +51,13 @@ fn downscales_to_fit(width: u32, height: u32, as_png: bool, budget: u64) {
     };
     assert_eq!(original_width, width);
     assert!(quality >= Q_GOOD, "q{quality}");
-    // It uses the budget rather than wasting it.
+    // It uses the budget (or Sinch's per-part cap, if smaller) rather than wasting it.
+    let usable = (budget - m.overhead_bytes - m.text_bytes).min(SINCH_MEDIA_PART_LIMIT);
+    assert!(p.bytes.len() as u64 <= SINCH_MEDIA_PART_LIMIT);
     assert!(
-        m.total_bytes > budget * 85 / 100,
+        p.bytes.len() as u64 > usable * 85 / 100,
         "{} bytes, q{quality}",
-        m.total_bytes
+        p.bytes.len()
     );
     let (w, h) = (p.width.unwrap(), p.height.unwrap());
     assert!(w < width, "{w}×{h}");
@@ -286,10 +288,11 @@ fn unsupported_types_are_refused_with_what_to_do() {
 
 #[test]
 fn parts_that_cannot_shrink_say_by_how_much_they_are_over() {
-    let mut mp4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
-    mp4.resize(1_400_000, 0);
-    let err = plan_outgoing("hi", &[att("clip.mp4", &mp4)], VERIZON).unwrap_err();
-    let over = 2 + 1_400_000 + overhead_bytes(["clip.mp4"], true) - VERIZON;
+    // A PDF has no per-part cap of its own, only the message's.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(1_400_000, b' ');
+    let err = plan_outgoing("hi", &[att("big.pdf", &pdf)], VERIZON).unwrap_err();
+    let over = 2 + 1_400_000 + overhead_bytes(["big.pdf"], true) - VERIZON;
     assert_eq!(err.over_by(), Some(over));
     assert!(err.to_string().contains(&format!("{over} over")), "{err}");
 }
@@ -320,4 +323,31 @@ fn the_plan_is_a_cheap_preview_of_the_result() {
     assert!(plan.planned_total_bytes <= 100_000);
     let m = prepare_outgoing("hello", &atts, 100_000).unwrap();
     assert_fits(&m);
+}
+
+#[test]
+fn no_media_part_exceeds_the_per_part_cap() {
+    let bytes = jpeg(&photo(1200, 900, 24, 12), 95);
+    let limits = OutgoingLimits {
+        message_bytes: 500_000,
+        media_part_bytes: Some(100_000),
+    };
+    let m = prepare_outgoing_with("", &[att("p.jpg", &bytes)], limits).unwrap();
+    let size = m.parts[0].bytes.len() as u64;
+    assert!(size <= 100_000 && size > 85_000, "{size}");
+
+    let mut mp4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    mp4.resize(1_100_000, 0);
+    let err = plan_outgoing("", &[att("clip.mp4", &mp4)], 2_306_867).unwrap_err();
+    assert_eq!(err.over_by(), Some(100_000));
+    assert!(
+        err.to_string()
+            .contains("clip.mp4 (one audio or video part)"),
+        "{err}"
+    );
+    let uncapped = OutgoingLimits {
+        media_part_bytes: None,
+        ..OutgoingLimits::new(2_306_867)
+    };
+    assert!(plan_outgoing_with("", &[att("clip.mp4", &mp4)], uncapped).is_ok());
 }
