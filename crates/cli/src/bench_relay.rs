@@ -134,6 +134,7 @@ fn bench(args: &RelayBenchArgs) -> Result<serde_json::Value, String> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
             }
+            let _ = std::fs::remove_dir_all(relay::store::bodies_dir(&scratch));
         }
         Ok(report)
     })

@@ -5,11 +5,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use engine::DataDir;
-use relay::{Relay, RelayConfig, RelayLimits};
+use relay::{Relay, RelayConfig, RelayLimits, SqliteStore, StoreOptions};
 use serde_json::json;
 
 use crate::Common;
@@ -72,9 +73,13 @@ struct ServeArgs {
     /// Connections served at once.
     #[arg(long, value_name = "N")]
     max_connections: Option<usize>,
-    /// The relay's SQLite file (default: DATA_DIR/relay/relay.sqlite3).
+    /// The relay's SQLite file (default: DATA_DIR/relay/relay.sqlite3); bodies go to the
+    /// directory beside it named FILE-bodies.
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
+    /// Test hook: abort after a batch's bodies are on disk, before its index commits.
+    #[arg(long, hide = true)]
+    test_abort_before_index_commit: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -124,7 +129,20 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let handle = Relay::start(config).await.map_err(|e| e.to_string())?;
+        let handle = if args.test_abort_before_index_commit {
+            if let Some(dir) = db.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            let options = StoreOptions {
+                abort_before_index_commit: true,
+                ..StoreOptions::default()
+            };
+            let store = SqliteStore::open_with(&db, options).map_err(|e| e.to_string())?;
+            Relay::start_with_store(config, Arc::new(store)).await
+        } else {
+            Relay::start(config).await
+        }
+        .map_err(|e| e.to_string())?;
         println!(
             "{}",
             json!({ "listening": handle.addr.to_string(), "db": db.display().to_string() })

@@ -168,3 +168,111 @@ async fn a_killed_relay_loses_no_answered_push() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+/// The new write path's crash window: a relay that dies after a push's body is on disk
+/// and before its index row commits never answered 200, so after a restart the entry is
+/// not visible (its bytes are cut) and the provider's retry stores it, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_body_and_index_hides_the_push_until_the_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, ready) = common::spawn_serving(
+        &[
+            "relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--client",
+            "desk:t",
+            "--test-abort-before-index-commit",
+        ],
+        dir.path(),
+    );
+    let addr: SocketAddr = ready["listening"].as_str().unwrap().parse().unwrap();
+    let mut first = child;
+    let sim = Simulator::start(
+        SimConfig {
+            dlr_delay: Duration::ZERO,
+            retry: RetryPolicy {
+                timeout: Duration::from_secs(2),
+                interval: Duration::from_millis(300),
+                retries: 30,
+            },
+            ..SimConfig::default()
+        }
+        .with_push_to(format!("http://{addr}/mm7")),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let (ct, body) = submit(0);
+    let r = client
+        .post(sim.submit_url())
+        .header("Content-Type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // The delivery report's first push kills the relay mid-commit.
+    let status = first.wait().unwrap();
+    assert!(!status.success(), "the relay aborted: {status}");
+    let bodies = dir.path().join("relay").join("relay.sqlite3-bodies");
+    let written: u64 = std::fs::read_dir(&bodies)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(written > 0, "the body reached the segment before the crash");
+    while !sim.log().iter().any(|e| e.event == "push") {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        sim.log().iter().all(|e| !e.answered),
+        "the provider was never answered 200"
+    );
+
+    // Restarted normally: nothing visible until the provider's retry lands.
+    let (mut second, again) = start_relay(dir.path(), &addr.to_string());
+    assert_eq!(again, addr);
+    let entries = |after: i64, wait: u64| {
+        let client = client.clone();
+        async move {
+            let page: EntriesPage = serde_json::from_slice(
+                &client
+                    .get(format!(
+                        "http://{addr}/v1/entries?after={after}&wait={wait}"
+                    ))
+                    .bearer_auth("t")
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap(),
+            )
+            .unwrap();
+            page
+        }
+    };
+    let page = entries(0, 10).await;
+    assert_eq!(page.entries.len(), 1, "exactly the retry, stored once");
+    let entry = &page.entries[0];
+    assert_eq!(entry.cursor, 1, "the aborted batch never took a cursor");
+    assert_eq!(entry.summary.kind.as_deref(), Some("DeliveryReportReq"));
+    let log = sim.log();
+    let pushes: Vec<_> = log.iter().filter(|e| e.event == "push").collect();
+    assert!(pushes.len() >= 2, "a failed attempt, then the retry");
+    assert!(!pushes[0].answered && pushes.last().unwrap().answered);
+    assert_eq!(
+        entry.summary.transaction_id, pushes[0].transaction_id,
+        "the retry is the same request"
+    );
+    let raw = entry.raw().unwrap();
+    let decoded = mm7::decode_http(&raw, &mm7::Limits::default()).unwrap();
+    assert_eq!(decoded.envelope.kind(), mm7::Kind::DeliveryReportReq);
+    assert!(entries(1, 0).await.entries.is_empty());
+
+    sim.shutdown().await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+}

@@ -44,5 +44,5 @@ pub use config::{BasicCredentials, ClientCredential, RelayConfig, RelayLimits};
 pub use error::{RelayError, StoreError, StoreErrorKind};
 pub use metrics::MetricsSnapshot;
 pub use server::{Relay, RelayHandle};
-pub use store::{Appended, Cursor, Entry, NewEntry, RelayStore, SqliteStore};
+pub use store::{Appended, Cursor, Entry, NewEntry, RelayStore, SqliteStore, StoreOptions};
 pub use summary::{Summary, SummaryAddress};

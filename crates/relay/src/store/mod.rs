@@ -10,9 +10,10 @@
 //! - Nothing is pruned before every registered client acknowledged it and the retention
 //!   passed since the last of those acknowledgements.
 
+mod segments;
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, StoreOptions, bodies_dir};
 
 use crate::error::StoreError;
 use crate::summary::Summary;
