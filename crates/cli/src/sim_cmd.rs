@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use mmsc_sim::{
-    Fault, FaultPlan, PushTarget, RetryPolicy, Script, SimConfig, Simulator, SinchAccount,
+    Fault, FaultPlan, PushFault, PushFaultPlan, PushTarget, RetryPolicy, Script, SimConfig,
+    Simulator, SinchAccount,
 };
 use serde_json::json;
 
@@ -25,7 +26,7 @@ pub struct SimArgs {
 #[derive(Debug, Subcommand)]
 enum SimCommand {
     /// Accept SubmitReqs as Sinch does and push to a relay.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +88,20 @@ struct ServeArgs {
     /// A fault the random failures choose from (repeatable; default 500 and 503).
     #[arg(long = "random-fault", value_name = "FAULT")]
     random_faults: Vec<Fault>,
+    /// Garble the next push attempt, in order (repeatable): truncated, malformed. The
+    /// relay should keep it and refuse it; the retry carries the intact request.
+    #[arg(long = "push-fault", value_name = "FAULT")]
+    push_faults: Vec<PushFault>,
+    /// Fraction of push attempts (0–1) garbled with one of --random-push-fault.
+    #[arg(long, default_value_t = 0.0)]
+    push_fail_fraction: f64,
+    /// A fault the random push failures choose from (repeatable; default both).
+    #[arg(long = "random-push-fault", value_name = "FAULT")]
+    random_push_faults: Vec<PushFault>,
+    /// The operator ID delivery reports carry when neither the submit nor the script's
+    /// cast names the recipient's carrier (e.g. 31002 for AT&T).
+    #[arg(long, value_name = "ID")]
+    dlr_operator_id: Option<String>,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// JSON-lines event log (default: DATA_DIR/sim/events.jsonl).
@@ -172,6 +187,16 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             random_fraction: args.fail_fraction,
             random_faults,
         },
+        push_faults: PushFaultPlan {
+            next: args.push_faults.iter().copied().collect(),
+            random_fraction: args.push_fail_fraction,
+            random_faults: if args.random_push_faults.is_empty() {
+                vec![PushFault::Truncated, PushFault::Malformed]
+            } else {
+                args.random_push_faults.clone()
+            },
+        },
+        dlr_operator_id: args.dlr_operator_id.clone(),
         script,
         time_scale: args.time_scale,
         seed: args.seed,

@@ -118,3 +118,115 @@ fn a_bad_client_option_is_refused_with_a_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("NAME:TOKEN"));
 }
+
+/// `--push-fault` and `--dlr-operator-id` from the command line: the relay process keeps
+/// and refuses the garbled attempts, the retry lands intact with the operator ID header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_faults_and_the_operator_id_from_the_command_line() {
+    use mm7::message::{SenderIdentification, SubmitReq};
+    use mm7::{Address, Body, Envelope, Part, Recipient, SequentialIds, TransferEncoding};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut relay, ready) = spawn(
+        &[
+            "relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--client",
+            "desk:t",
+        ],
+        dir.path(),
+    );
+    let relay_addr = ready["listening"].as_str().unwrap().to_owned();
+    let push_to = format!("http://{relay_addr}/mm7");
+    let (mut sim, ready) = spawn(
+        &[
+            "sim",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--push-to",
+            &push_to,
+            "--dlr-delay-ms",
+            "0",
+            "--retry-interval-ms",
+            "50",
+            "--push-fault",
+            "malformed",
+            "--push-fault",
+            "truncated",
+            "--dlr-operator-id",
+            "31012",
+        ],
+        dir.path(),
+    );
+    let envelope = Envelope::new(
+        &mm7::Version::default(),
+        "cli-1",
+        Body::SubmitReq(SubmitReq {
+            sender_identification: SenderIdentification {
+                vasp_id: Some("groupline-demo".into()),
+                vas_id: None,
+                sender: Some(Address::number("12025550100")),
+            },
+            recipients: vec![Recipient::to(Address::number("12025550111"))],
+            ..SubmitReq::default()
+        }),
+    );
+    let mut ids = SequentialIds::new("c", "2026-01-01T00:00:00Z");
+    let encoded = mm7::encode_body(
+        &envelope,
+        &[Part::new("text/plain", b"hi".to_vec())],
+        TransferEncoding::Binary,
+        &mut ids,
+    )
+    .unwrap();
+    let client = reqwest::Client::new();
+    let r = client
+        .post(ready["submit_url"].as_str().unwrap())
+        .header("Content-Type", encoded.content_type)
+        .body(encoded.body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let mut entries = Vec::new();
+    let mut after = 0;
+    for _ in 0..30 {
+        let page: EntriesPage = serde_json::from_slice(
+            &client
+                .get(format!(
+                    "http://{relay_addr}/v1/entries?after={after}&wait=2"
+                ))
+                .bearer_auth("t")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        after = page.next_after;
+        entries.extend(page.entries);
+        if entries.len() >= 3 {
+            break;
+        }
+    }
+    let rejected: Vec<bool> = entries
+        .iter()
+        .map(|e| e.summary.rejected.is_some())
+        .collect();
+    assert_eq!(rejected, [true, true, false], "{entries:?}");
+    assert_eq!(
+        entries[2].summary.kind.as_deref(),
+        Some("DeliveryReportReq")
+    );
+    assert_eq!(entries[2].summary.operator_id.as_deref(), Some("31012"));
+    sim.kill().unwrap();
+    sim.wait().unwrap();
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+}

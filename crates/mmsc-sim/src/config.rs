@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
-use crate::faults::FaultPlan;
+use crate::faults::{FaultPlan, PushFaultPlan};
 use crate::script::Script;
 
 /// The account SubmitReqs are checked against (BRIEF §5: VASPID is the API key, VASID the
@@ -82,6 +82,12 @@ pub struct SimConfig {
     /// MMStatus of delivery reports the script does not override.
     pub dlr_status: String,
     pub faults: FaultPlan,
+    /// Push attempts to garble (truncated or malformed bodies) on the way to the relay.
+    pub push_faults: PushFaultPlan,
+    /// The operator ID delivery reports carry when neither the submit's
+    /// `x-mblox-operator-id` nor the script's cast names the recipient's carrier (Sinch
+    /// looks the carrier up and echoes it on every DLR post, BRIEF §1).
+    pub dlr_operator_id: Option<String>,
     pub script: Option<Script>,
     /// Script times are multiplied by this (0.01 plays a 100 s story in 1 s).
     pub time_scale: f64,
@@ -114,6 +120,8 @@ impl Default for SimConfig {
             dlr_delay: Duration::from_secs(2),
             dlr_status: "Retrieved".into(),
             faults: FaultPlan::default(),
+            push_faults: PushFaultPlan::default(),
+            dlr_operator_id: None,
             script: None,
             time_scale: 1.0,
             seed: 1,

@@ -4,8 +4,9 @@
 //! SubmitReq with Sinch's checks and status codes ([`sinch_checks`]), answers SubmitRsp with
 //! a fresh MessageID, pushes a DeliveryReportReq to the relay after a delay and retries
 //! failed pushes as Sinch does ([`RetryPolicy`], scaled down in tests), plays scripted
-//! participants ([`Script`], the built-in [`demo_script`]), injects faults on demand
-//! ([`FaultPlan`]) and records everything it received and pushed ([`LogEvent`]).
+//! participants ([`Script`], the built-in [`demo_script`]), injects faults on demand into
+//! its submit answers ([`FaultPlan`]) and its pushes ([`PushFaultPlan`]), and records
+//! everything it received and pushed ([`LogEvent`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), mmsc_sim::SimError> {
@@ -35,7 +36,7 @@ mod throughput;
 pub use clock::{Clock, SystemClock, xs_date_time};
 pub use config::{PushTarget, RetryPolicy, SimConfig, SinchAccount};
 pub use demo::demo_script;
-pub use faults::{Fault, FaultPlan};
+pub use faults::{Fault, FaultPlan, PushFault, PushFaultPlan};
 pub use recorder::LogEvent;
 pub use script::{Script, ScriptError};
 pub use seeded::SeededRng;

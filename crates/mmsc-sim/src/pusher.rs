@@ -3,7 +3,7 @@
 //! with a success status echoing the TransactionID (BRIEF §5). The bytes are encoded
 //! once, so every retry is the identical request (the relay dedupes on that).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mm7::{Envelope, Part, TransferEncoding};
@@ -11,6 +11,7 @@ use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::{PushTarget, RetryPolicy};
+use crate::faults::PushFaultPlan;
 use crate::recorder::{LogEvent, Recorder};
 use crate::seeded::SharedIds;
 
@@ -33,6 +34,8 @@ pub(crate) struct Pusher {
     pub ids: SharedIds,
     pub clock: Arc<dyn Clock>,
     pub shutdown: watch::Receiver<bool>,
+    /// Attempts to garble, drawn per attempt with the seeded generator.
+    pub faults: Mutex<PushFaultPlan>,
 }
 
 enum Outcome {
@@ -86,13 +89,25 @@ impl Pusher {
         );
         let mut shutdown = self.shutdown.clone();
         for attempt in 1..=self.retry.retries + 1 {
+            let fault = {
+                let mut plan = self.faults.lock().expect("push faults lock");
+                let mut ids = self.ids.lock().expect("ids lock");
+                plan.draw(|| ids.rng().next_f64())
+            };
+            let (content_type, sent) = match fault {
+                Some(f) => {
+                    let (garbled, ct) = f.garble(&body, &encoded.content_type);
+                    (ct, bytes::Bytes::from(garbled))
+                }
+                None => (encoded.content_type.clone(), body.clone()),
+            };
             let mut request = self
                 .client
                 .post(&self.target.url)
                 .timeout(self.retry.timeout)
-                .header("Content-Type", &encoded.content_type)
+                .header("Content-Type", content_type)
                 .header("SOAPAction", &soap_action)
-                .body(body.clone());
+                .body(sent);
             if let Some((user, password)) = &self.target.basic {
                 request = request.basic_auth(user, Some(password));
             }
@@ -120,6 +135,7 @@ impl Pusher {
             event.participant = push.participant.clone();
             event.message_id = push.message_id.clone();
             event.attempt = Some(attempt);
+            event.fault = fault.map(|f| format!("{f:?}"));
             let done = match outcome {
                 Outcome::Answered { http, code } => {
                     event.http_status = Some(http);

@@ -30,7 +30,7 @@ use mm7::{Address, Body, Envelope, Part, Recipient, Version};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::faults::FaultPlan;
+use crate::faults::{FaultPlan, PushFaultPlan};
 use crate::media::{MediaKind, generate};
 use crate::seeded::SimIds;
 
@@ -103,6 +103,9 @@ pub struct Script {
     /// Faults to inject into submit answers.
     #[serde(default)]
     pub faults: Option<FaultPlan>,
+    /// Push attempts to garble: `push_faults = { next = ["truncated", "malformed"] }`.
+    #[serde(default)]
+    pub push_faults: Option<PushFaultPlan>,
 }
 
 impl Script {

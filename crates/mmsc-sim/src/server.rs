@@ -103,6 +103,13 @@ impl Simulator {
                 ids: ids.clone(),
                 clock: config.clock.clone(),
                 shutdown: shutdown.clone(),
+                faults: Mutex::new({
+                    let mut plan = config.push_faults.clone();
+                    if let Some(p) = config.script.as_ref().and_then(|s| s.push_faults.as_ref()) {
+                        plan.merge(p);
+                    }
+                    plan
+                }),
             })),
             None => None,
         };
@@ -160,6 +167,14 @@ impl Simulator {
             stop,
             tasks,
         })
+    }
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -252,6 +267,8 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
         header("content-length"),
         header("authorization"),
     );
+    // Sinch takes the carrier from the submit when the VASP names it (either spelling).
+    let submitted_operator = header("x-mblox-operator-id").or_else(|| header("x-mblox-carrier-id"));
     let Ok(body) = Limited::new(req.into_body(), 64 << 20).collect().await else {
         return Ok(rs_error(None, 2560, "Request too large"));
     };
@@ -361,9 +378,9 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
                     Body::DeliveryReportReq(report),
                 ),
                 parts: Vec::new(),
+                operator_id: dlr_operator_id(shared, submitted_operator, &target.value),
                 participant: Some(target.value.clone()),
                 message_id: Some(message_id.clone()),
-                operator_id: None,
             },
             shared.config.dlr_delay,
         );
@@ -402,6 +419,20 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
         _ => {}
     }
     Ok(answer)
+}
+
+/// The operator ID a delivery report carries, as Sinch echoes it on DLR posts: the one the
+/// submit named, else the scripted recipient's carrier, else the configured fallback.
+fn dlr_operator_id(shared: &Shared, submitted: Option<String>, recipient: &str) -> Option<String> {
+    submitted
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            let script = shared.config.script.as_ref()?;
+            let carrier = script.member(recipient)?.carrier.as_deref()?;
+            operator_id(carrier).map(str::to_owned)
+        })
+        .or_else(|| shared.config.dlr_operator_id.clone())
 }
 
 /// Sinch's status texts for each MMStatus (BRIEF §3).

@@ -95,6 +95,19 @@ async fn store_and_answer(shared: &Shared, parts: &Parts, body: Bytes) -> HttpRe
             let envelope = &decoded.envelope;
             let summary = Summary::of(&decoded);
             match envelope.kind() {
+                // The codec reads a multipart body without its close delimiter (a sloppy
+                // writer), but a relay must not acknowledge a push cut short in transit:
+                // its last part would be stored cut, and the provider would never resend.
+                _ if is_cut_short(content_type, &body) => {
+                    let why = "multipart body ends before its close delimiter (truncated)";
+                    (
+                        Summary {
+                            rejected: Some(why.to_owned()),
+                            ..summary
+                        },
+                        Answer::Refuse(Some(envelope.clone()), 2007, why.to_owned()),
+                    )
+                }
                 Kind::DeliverReq | Kind::DeliveryReportReq | Kind::ReadReplyReq => {
                     let ack = envelope
                         .acknowledge(Status::success("Successfully received"))
@@ -196,7 +209,7 @@ fn dedupe_key(transaction_id: Option<&str>, body: &[u8]) -> [u8; 32] {
 
 /// The request as `mm7::decode_http` reads it back. The start line names the generic
 /// `/mm7` path (the configured one may hold a secret) and credentials are left out.
-fn raw_request(parts: &Parts, body: &[u8]) -> Vec<u8> {
+pub(crate) fn raw_request(parts: &Parts, body: &[u8]) -> Vec<u8> {
     let mut raw = Vec::with_capacity(body.len() + 512);
     raw.extend_from_slice(b"POST /mm7 HTTP/1.1\r\n");
     for (name, value) in &parts.headers {
@@ -213,17 +226,56 @@ fn raw_request(parts: &Parts, body: &[u8]) -> Vec<u8> {
     raw
 }
 
-fn operator_id(headers: &HeaderMap) -> Option<String> {
-    [
-        "x-mblox-operator-id",
-        "x-mblox-carrier-id",
-        "x-skycore-carrier-id",
-        "x-openmarket-carrier-id",
-        "x-vibes-carriercode",
-    ]
-    .into_iter()
-    .find_map(|h| headers.get(h).and_then(|v| v.to_str().ok()))
-    .map(|v| v.trim().to_owned())
+/// The operator (carrier) ID header in any spelling the codec knows (BRIEF §1: Sinch's
+/// `x-mblox-operator-id`, its older `X-Mblox-Carrier-Id`, and other providers' forms).
+pub(crate) fn operator_id(headers: &HeaderMap) -> Option<String> {
+    let head = mm7::HttpHead {
+        start: mm7::StartLine::Request {
+            method: "POST".into(),
+            target: "/mm7".into(),
+        },
+        headers: headers
+            .iter()
+            .filter(|(name, _)| name.as_str().starts_with("x-"))
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect(),
+    };
+    head.operator_id()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Whether `body` is a multipart body (its boundary's delimiter is in it) that stops
+/// before the close delimiter: cut short in transit. A body that never uses the boundary
+/// (Sinch's plain-XML delivery reports under a multipart Content-Type) is not.
+fn is_cut_short(content_type: Option<&str>, body: &[u8]) -> bool {
+    let Some(boundary) = content_type.and_then(boundary_of) else {
+        return false;
+    };
+    let delimiter = format!("--{boundary}");
+    let Some(first) = memchr::memmem::find(body, delimiter.as_bytes()) else {
+        return false;
+    };
+    let close = format!("{delimiter}--");
+    memchr::memmem::rfind(&body[first..], close.as_bytes()).is_none()
+}
+
+/// The `boundary` parameter of a multipart Content-Type.
+fn boundary_of(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().to_ascii_lowercase().starts_with("multipart/") {
+        return None;
+    }
+    params.split(';').find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty())
+    })
 }
 
 fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
@@ -310,7 +362,7 @@ fn fault(request: Option<&Envelope>, http: StatusCode, code: u16, text: &str) ->
     mm7_response(http, &envelope)
 }
 
-fn mm7_response(status: StatusCode, envelope: &Envelope) -> HttpResponse {
+pub(crate) fn mm7_response(status: StatusCode, envelope: &Envelope) -> HttpResponse {
     let mut ids = SequentialIds::new("relay", "");
     let encoded = mm7::encode_body(envelope, &[], TransferEncoding::Binary, &mut ids)
         .expect("a body without parts always encodes");
