@@ -13,7 +13,7 @@ use crate::events::{EngineEvent, Events, PollerStatus};
 use crate::{EngineError, Session};
 
 /// Entries per batch (one transaction).
-const BATCH: usize = 50;
+const BATCH: usize = 16;
 /// How long one long poll waits on the relay for something new.
 const LONG_POLL: Duration = Duration::from_secs(25);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
