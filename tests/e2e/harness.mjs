@@ -73,7 +73,15 @@ export async function startApp({ prepare } = {}) {
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
   prepare?.(dataDir);
-  const env = { ...process.env, GROUPLINE_DATA_DIR: dataDir, RUST_LOG: "info" };
+  // The demo provider plays its story ten times faster and reports delivery in half a
+  // second, so a test sees the whole demo in a few seconds.
+  const env = {
+    GROUPLINE_DEMO_TIME_SCALE: "0.1",
+    GROUPLINE_DEMO_DLR_DELAY_MS: "500",
+    ...process.env,
+    GROUPLINE_DATA_DIR: dataDir,
+    RUST_LOG: "info",
+  };
 
   let display = process.env.E2E_DISPLAY;
   if (!display) {

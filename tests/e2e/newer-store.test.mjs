@@ -38,8 +38,11 @@ test("a store from a newer Groupline shows an upgrade message and stays untouche
   assert.match(message, /newer than this Groupline supports/);
   assert.match(message, /upgrade Groupline/);
 
-  // Both panes still render; only the status bar reports the problem.
-  assert.ok(await browser.$('[data-testid="conversation-list-empty"]').isExisting());
+  // Both panes still render; the list says why it is empty.
+  const listError = await browser.$('[data-testid="list-error"]');
+  await listError.waitForExist({ timeout: 10_000 });
+  assert.match((await listError.getProperty("textContent")).trim(), /newer than this Groupline/);
+  assert.ok(await browser.$('[data-testid="conversation-empty"]').isExisting());
   await browser.saveScreenshot(join(screenshotDir(), "newer-store.png"));
 
   assert.equal(sqlite(db, "PRAGMA user_version"), `[(${FUTURE_VERSION},)]`);

@@ -1,25 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import App from "./App.svelte";
+import { FakeBackend, message, thread } from "./lib/fake-backend";
 
-describe("App frame", () => {
-  it("has the conversation list, the conversation pane and the status bar", async () => {
-    render(App, {
-      backend: {
-        appStatus: async () => ({
-          status: "ok",
-          data: { version: "0.1.0", data_dir: "/d", schema_version: 1 },
-        }),
-      },
-    });
+describe("App", () => {
+  it("has the list, the pane and the status bar, and shows the empty states", async () => {
+    const backend = new FakeBackend();
+    render(App, { backend });
     expect(screen.getByRole("complementary", { name: "Conversations" })).toBeTruthy();
     expect(screen.getByRole("main", { name: "Conversation" })).toBeTruthy();
-    expect(screen.getByTestId("conversation-list-empty").textContent).toContain(
+    expect((await screen.findByTestId("conversation-list-empty")).textContent).toContain(
       "No conversations yet",
     );
-    expect(screen.getByTestId("conversation-empty").textContent).toContain(
-      "No conversation selected",
-    );
+    expect(screen.getByTestId("conversation-empty").textContent).toContain("No conversation selected");
     expect((await screen.findByTestId("status-schema")).textContent).toBe("Schema v1");
+    expect(await screen.findByTestId("demo-badge")).toBeTruthy();
+  });
+
+  it("opens a thread, marks it read, and puts the unread total in the window title", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1, unread_count: 3 }), thread({ id: 2, unread_count: 2, muted: true })];
+    backend.messages = [message({ id: 1, thread_id: 1, body: "Photos attached" })];
+    render(App, { backend });
+    await waitFor(() => expect(backend.title).toBe("(3) Groupline"));
+    const rows = await screen.findAllByTestId("thread-row");
+    await fireEvent.click(rows[0].querySelector("button")!);
+    expect(await screen.findByText("Photos attached")).toBeTruthy();
+    expect(backend.calls).toContain("read 1");
+    backend.threads[0] = { ...backend.threads[0], unread_count: 0 };
+    backend.emit([{ type: "thread_changed", thread_id: 1 }]);
+    await waitFor(() => expect(backend.title).toBe("Groupline"));
   });
 });

@@ -1,22 +1,146 @@
 // The one interface between the UI and the Rust backend. Components receive a `Backend`
 // rather than calling Tauri directly, so tests (and a plain browser) can supply another.
-import { commands, type AppStatus, type IpcError } from "./bindings";
+import { convertFileSrc } from "@tauri-apps/api/core";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import {
+  commands,
+  events,
+  type AppEvent,
+  type Contact,
+  type ContactInput,
+  type ContactPage,
+  type Delivery,
+  type DeliveryState,
+  type DesktopStatus,
+  type EngineState,
+  type IpcError,
+  type Message,
+  type MessageHit,
+  type OutgoingAttachment,
+  type Part,
+  type Participant,
+  type Recipients,
+  type SearchResults,
+  type SendRequest,
+  type Sent,
+  type SnippetPiece,
+  type ThreadPage,
+  type ThreadSummary,
+  type ThreadView,
+} from "./bindings";
 
-export type { AppStatus, IpcError };
+export type {
+  AppEvent,
+  Contact,
+  ContactInput,
+  ContactPage,
+  Delivery,
+  DeliveryState,
+  DesktopStatus,
+  EngineState,
+  IpcError,
+  Message,
+  MessageHit,
+  OutgoingAttachment,
+  Part,
+  Participant,
+  Recipients,
+  SearchResults,
+  SendRequest,
+  Sent,
+  SnippetPiece,
+  ThreadPage,
+  ThreadSummary,
+  ThreadView,
+};
 
-export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
+export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
+
+/** The media protocol's scheme (src-tauri/src/media.rs). */
+export const MEDIA_SCHEME = "glmedia";
 
 export interface Backend {
-  /** The app version, data directory and store schema version. */
-  appStatus(): Promise<Result<AppStatus, IpcError>>;
+  /** The app version, data directory, schema version, and the pipelines' state. */
+  appStatus(): Promise<Result<DesktopStatus>>;
+  listThreads(archived: boolean, after: string | null): Promise<Result<ThreadPage>>;
+  /** A thread and a page of its messages, newest first; `before` reads older ones. */
+  openThread(threadId: number, before: string | null): Promise<Result<ThreadView>>;
+  threadSummary(threadId: number): Promise<Result<ThreadSummary>>;
+  getMessage(messageId: number): Promise<Result<Message>>;
+  sendMessage(request: SendRequest): Promise<Result<Sent>>;
+  markThreadRead(threadId: number): Promise<Result<null>>;
+  setThreadPinned(threadId: number, pinned: boolean): Promise<Result<null>>;
+  setThreadArchived(threadId: number, archived: boolean): Promise<Result<null>>;
+  setThreadMuted(threadId: number, muted: boolean): Promise<Result<null>>;
+  renameThread(threadId: number, title: string | null): Promise<Result<null>>;
+  search(text: string): Promise<Result<SearchResults>>;
+  listContacts(after: string | null): Promise<Result<ContactPage>>;
+  addContact(contact: ContactInput): Promise<Result<number>>;
+  updateContact(contactId: number, contact: ContactInput): Promise<Result<null>>;
+  /** Calls `handler` with each batch of engine events; returns the unsubscribe. */
+  onEvents(handler: (events: AppEvent[]) => void): () => void;
+  /** The URL of a stored media file (by its sha256) through the scoped protocol. */
+  mediaUrl(sha256: string): string;
+  /** The native window's title (the unread count). */
+  setTitle(title: string): void;
 }
 
 export const tauriBackend: Backend = {
   appStatus: () => commands.appStatus(),
+  listThreads: (archived, after) => commands.listThreads(archived, after, 50),
+  openThread: (threadId, before) => commands.openThread(threadId, before, 50),
+  threadSummary: (threadId) => commands.threadSummary(threadId),
+  getMessage: (messageId) => commands.getMessage(messageId),
+  sendMessage: (request) => commands.sendMessage(request),
+  markThreadRead: (threadId) => commands.markThreadRead(threadId),
+  setThreadPinned: (threadId, on) => commands.setThreadPinned(threadId, on),
+  setThreadArchived: (threadId, on) => commands.setThreadArchived(threadId, on),
+  setThreadMuted: (threadId, on) => commands.setThreadMuted(threadId, on),
+  renameThread: (threadId, title) => commands.renameThread(threadId, title),
+  search: (text) => commands.search(text, null, 30),
+  listContacts: (after) => commands.listContacts(after, 200),
+  addContact: (contact) => commands.addContact(contact),
+  updateContact: (contactId, contact) => commands.updateContact(contactId, contact),
+  onEvents(handler) {
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    events.engineEvents
+      .listen((e) => handler(e.payload.events))
+      .then((u) => {
+        if (stopped) u();
+        else unlisten = u;
+      })
+      .catch((e) => {
+        // Without events the UI still works, just without live updates; say so once.
+        console.warn("cannot listen to engine events", asIpcError(e).message);
+      });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  },
+  mediaUrl: (sha256) => convertFileSrc(sha256, MEDIA_SCHEME),
+  setTitle(title) {
+    document.title = title;
+    getCurrentWindow()
+      .setTitle(title)
+      .catch(() => {
+        // The page title above still shows it; a window without the permission is fine.
+      });
+  },
 };
 
 /** Turns anything a failed call produced into an error the UI can show. */
 export function asIpcError(e: unknown): IpcError {
   if (e && typeof e === "object" && "code" in e && "message" in e) return e as IpcError;
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Runs a backend call, turning a rejected promise into an error result. */
+export async function call<T>(p: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await p();
+  } catch (e) {
+    return { status: "error", error: asIpcError(e) };
+  }
 }

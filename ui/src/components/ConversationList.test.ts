@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import ConversationList from "./ConversationList.svelte";
+import { ThreadListState } from "../lib/thread-list.svelte";
+import { FakeBackend, thread } from "../lib/fake-backend";
+
+async function setup(backend: FakeBackend, selected: number | null = null) {
+  const list = new ThreadListState(backend);
+  const picked: number[] = [];
+  render(ConversationList, {
+    backend,
+    list,
+    selectedId: selected,
+    demo: false,
+    onSelect: (id: number) => picked.push(id),
+    onNew: () => {},
+  });
+  await list.load();
+  return { list, picked };
+}
+
+const titles = () => screen.getAllByTestId("thread-title").map((e) => e.textContent);
+
+describe("ConversationList", () => {
+  it("shows names, the preview with its author in groups, unread and muted, pinned first", async () => {
+    const backend = new FakeBackend();
+    const now = Date.now();
+    backend.threads = [
+      thread({ id: 1, last_activity: now - 1000, unread_count: 4, last_preview: "Tow truck is 20 minutes out", last_author: "+12025550122" }),
+      thread({ id: 2, last_activity: now - 5000, pinned: true, title: "Claim 7-41182", muted: true }),
+      thread({
+        id: 3,
+        kind: "direct",
+        last_activity: now - 9000,
+        participants: [{ address: "+12025550155", name: null }],
+        last_author: "+12025550100",
+        last_preview: "See you at 3",
+      }),
+    ];
+    await setup(backend);
+    await waitFor(() => expect(titles()).toEqual(["Claim 7-41182", "Dana Reyes, Sam Okafor", "(202) 555-0155"]));
+    const previews = screen.getAllByTestId("thread-preview").map((e) => e.textContent);
+    expect(previews[1]).toBe("Sam: Tow truck is 20 minutes out");
+    expect(previews[2]).toBe("You: See you at 3");
+    const badges = screen.getAllByTestId("unread-badge");
+    expect(badges).toHaveLength(1);
+    expect(badges[0].textContent?.trim()).toBe("4");
+    expect(screen.getAllByTestId("muted")).toHaveLength(1);
+    const rows = screen.getAllByTestId("thread-row");
+    expect(rows[0].querySelector('[data-testid="muted"]')).not.toBeNull();
+  });
+
+  it("moves a thread to the top when an event says it changed, and hides archived ones", async () => {
+    const backend = new FakeBackend();
+    const now = Date.now();
+    backend.threads = [
+      thread({ id: 1, title: "First", last_activity: now - 1000 }),
+      thread({ id: 2, title: "Second", last_activity: now - 2000 }),
+      thread({ id: 3, title: "Old", archived: true, last_activity: now - 100_000 }),
+    ];
+    const { list } = await setup(backend);
+    await waitFor(() => expect(titles()).toEqual(["First", "Second"]));
+
+    backend.threads[1] = { ...backend.threads[1], last_activity: now, last_preview: "<b>new</b>" };
+    list.handle([{ type: "message_added", thread_id: 2, message_id: 9 }]);
+    await waitFor(() => expect(titles()).toEqual(["Second", "First"]));
+    expect(screen.getAllByTestId("thread-preview")[0].textContent).toBe("Dana: <b>new</b>");
+    expect(screen.getAllByTestId("thread-preview")[0].querySelector("b")).toBeNull();
+
+    backend.threads[0] = { ...backend.threads[0], archived: true };
+    list.handle([{ type: "thread_changed", thread_id: 1 }]);
+    await waitFor(() => expect(titles()).toEqual(["Second"]));
+
+    await fireEvent.click(screen.getByTestId("archived-tab"));
+    await waitFor(() => expect(titles()).toEqual(["First", "Old"]));
+  });
+
+  it("selects a thread on click", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 7, title: "Listing: 12 Elm St" })];
+    const { picked } = await setup(backend);
+    await fireEvent.click(await screen.findByText("Listing: 12 Elm St"));
+    expect(picked).toEqual([7]);
+  });
+});

@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import ConversationView from "./ConversationView.svelte";
+import { ConversationState } from "../lib/conversation.svelte";
+import { DAY, FakeBackend, message, thread } from "../lib/fake-backend";
+
+async function open(backend: FakeBackend, threadId = 1) {
+  const conversation = new ConversationState(backend, threadId);
+  render(ConversationView, { backend, conversation });
+  await conversation.open();
+  return conversation;
+}
+
+describe("ConversationView", () => {
+  it("renders a body that looks like HTML literally, never as markup", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    backend.messages = [
+      message({ id: 1, body: "<img src=x onerror=alert(1)>" }),
+      message({
+        id: 2,
+        body: "<script>alert(2)</script><b>bold</b>",
+        author: "+12025550199",
+        author_name: "<i>Mallory</i>",
+      }),
+    ];
+    await open(backend);
+    const bodies = await screen.findAllByTestId("message-body");
+    const texts = bodies.map((b) => b.textContent);
+    expect(texts).toContain("<img src=x onerror=alert(1)>");
+    expect(texts).toContain("<script>alert(2)</script><b>bold</b>");
+    const list = screen.getByTestId("message-list");
+    expect(list.querySelector("img")).toBeNull();
+    expect(list.querySelector("script")).toBeNull();
+    expect(list.querySelector("b")).toBeNull();
+    expect(list.querySelector("i")).toBeNull();
+    expect(screen.getByText("<i>Mallory</i>")).toBeTruthy();
+  });
+
+  it("shows messages oldest to newest with a separator per day and authors in groups", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const now = Date.now();
+    backend.messages = [
+      message({ id: 1, body: "two days ago", at: now - 2 * DAY }),
+      message({ id: 2, body: "yesterday", at: now - DAY, author: "+12025550122", author_name: "Sam Okafor" }),
+      message({ id: 3, body: "today 1", at: now - 60_000 }),
+      message({ id: 4, body: "today 2", at: now - 30_000 }),
+    ];
+    await open(backend);
+    await waitFor(() => expect(screen.getAllByTestId("message-body")).toHaveLength(4));
+    expect(screen.getAllByTestId("message-body").map((b) => b.textContent)).toEqual([
+      "two days ago",
+      "yesterday",
+      "today 1",
+      "today 2",
+    ]);
+    const days = screen.getAllByTestId("day-separator").map((d) => d.textContent?.trim());
+    expect(days).toHaveLength(3);
+    expect(days[1]).toBe("Yesterday");
+    expect(days[2]).toBe("Today");
+    // The author shows once per run of messages in a group.
+    const authors = screen.getAllByTestId("message-author").map((a) => a.textContent?.trim());
+    expect(authors).toEqual(["Dana Reyes", "Sam Okafor", "Dana Reyes"]);
+  });
+
+  it("shows sending, delivered and failed with the provider's reason and who has it", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const now = Date.now();
+    const out = { direction: "out" as const, author: "+12025550100", author_name: null };
+    const d = (recipient: string, state: "delivered" | "failed" | "accepted", text: string | null = null) => ({
+      recipient,
+      state,
+      status_code: text ? 4001 : null,
+      status_text: text,
+      updated_at: now,
+    });
+    backend.messages = [
+      message({ id: 1, ...out, body: "queued one", state: "sending", at: now - 3000 }),
+      message({
+        id: 2,
+        ...out,
+        body: "all delivered",
+        state: "sent",
+        at: now - 2000,
+        deliveries: [d("+12025550111", "delivered"), d("+12025550122", "delivered")],
+      }),
+      message({
+        id: 3,
+        ...out,
+        body: "one failed",
+        state: "sent",
+        at: now - 1000,
+        deliveries: [d("+12025550111", "delivered"), d("+12025550122", "failed", "Recipient opted out")],
+      }),
+    ];
+    await open(backend);
+    await waitFor(() => expect(screen.getAllByTestId("message-state")).toHaveLength(3));
+    expect(screen.getAllByTestId("message-state").map((s) => s.textContent)).toEqual([
+      "Sending…",
+      "Delivered",
+      "Failed",
+    ]);
+    expect(screen.getByTestId("failure-reason").textContent).toBe("Recipient opted out (4001)");
+    const details = screen.getAllByTestId("recipients");
+    expect(details[1].textContent).toContain("1 of 2 delivered");
+    expect(details[1].textContent).toContain("Sam Okafor");
+    expect(details[1].textContent).toContain("Failed");
+  });
+
+  it("shows images as thumbnails at their aspect ratio, opens a lightbox, and files as cards", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const part = {
+      content_type: "image/jpeg",
+      display: "image" as const,
+      size: 3832,
+      width: 480,
+      height: 360,
+      thumbnail_sha256: null,
+    };
+    backend.messages = [
+      message({
+        id: 1,
+        body: "Photos",
+        parts: [
+          { ...part, id: 1, file_name: "rear-bumper.jpg", sha256: "a".repeat(64) },
+          {
+            ...part,
+            id: 2,
+            content_type: "text/plain",
+            display: "file",
+            file_name: "evil.svg",
+            sha256: "b".repeat(64),
+            width: null,
+            height: null,
+          },
+        ],
+      }),
+    ];
+    await open(backend);
+    const img = (await screen.findByTestId("message-image")) as HTMLImageElement;
+    expect(img.getAttribute("src")).toBe(`glmedia://localhost/${"a".repeat(64)}`);
+    expect(img.getAttribute("width")).toBe("240");
+    expect(img.getAttribute("height")).toBe("180");
+    const card = screen.getByTestId("file-card");
+    expect(card.textContent).toContain("evil.svg");
+    expect(card.querySelector("img")).toBeNull();
+    await fireEvent.click(img.closest("button")!);
+    expect(screen.getByTestId("lightbox")).toBeTruthy();
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByTestId("lightbox")).toBeNull();
+  });
+
+  it("adds a message an event announces and sends from the composer", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    backend.messages = [message({ id: 1, body: "first" })];
+    const conversation = await open(backend);
+    backend.messages.push(message({ id: 2, body: "second", at: Date.now() + 1000 }));
+    conversation.handle([{ type: "message_added", thread_id: 1, message_id: 2 }]);
+    expect(await screen.findByText("second")).toBeTruthy();
+
+    const input = screen.getByTestId("composer-input") as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: "On my way" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(backend.sent).toHaveLength(1));
+    expect(backend.sent[0]).toEqual({ to: { kind: "thread", thread_id: 1 }, text: "On my way", attachments: [] });
+    expect(await screen.findByText("On my way")).toBeTruthy();
+  });
+});

@@ -1,0 +1,114 @@
+// One open conversation: its header and the loaded messages (newest first, as the store
+// pages them), kept current by engine events that name this thread.
+import {
+  call,
+  type AppEvent,
+  type Backend,
+  type IpcError,
+  type Message,
+  type ThreadSummary,
+} from "./backend";
+
+function newerFirst(a: Message, b: Message): number {
+  return b.at - a.at || b.id - a.id;
+}
+
+export class ConversationState {
+  thread = $state<ThreadSummary | null>(null);
+  /** Newest first. */
+  messages = $state<Message[]>([]);
+  /** The cursor to older messages; null when the oldest is loaded. */
+  older = $state<string | null>(null);
+  loading = $state(true);
+  loadingOlder = $state(false);
+  error = $state<IpcError | null>(null);
+
+  constructor(
+    private backend: Backend,
+    readonly threadId: number,
+  ) {}
+
+  async open() {
+    this.loading = true;
+    const r = await call(() => this.backend.openThread(this.threadId, null));
+    this.loading = false;
+    if (r.status === "error") {
+      this.error = r.error;
+      return;
+    }
+    this.error = null;
+    this.thread = r.data.thread;
+    // Messages an event brought while the page was on its way stay (the page may have
+    // been read just before they committed).
+    const page = r.data.messages.items;
+    const inPage = new Set(page.map((m) => m.id));
+    const arrived = this.messages.filter((m) => !inPage.has(m.id));
+    this.messages = arrived.length ? [...page, ...arrived].sort(newerFirst) : page;
+    this.older = r.data.messages.next;
+    if (r.data.thread.unread_count > 0) void this.markRead();
+  }
+
+  async markRead() {
+    await call(() => this.backend.markThreadRead(this.threadId));
+  }
+
+  /** Reads the next older page; answers whether anything was added. */
+  async loadOlder(): Promise<boolean> {
+    if (!this.older || this.loadingOlder) return false;
+    this.loadingOlder = true;
+    const r = await call(() => this.backend.openThread(this.threadId, this.older));
+    this.loadingOlder = false;
+    if (r.status === "error") {
+      this.error = r.error;
+      return false;
+    }
+    const known = new Set(this.messages.map((m) => m.id));
+    this.messages.push(...r.data.messages.items.filter((m) => !known.has(m.id)));
+    this.older = r.data.messages.next;
+    return true;
+  }
+
+  upsert(m: Message) {
+    if (m.thread_id !== this.threadId) return;
+    const i = this.messages.findIndex((x) => x.id === m.id);
+    if (i >= 0) {
+      this.messages[i] = m;
+      return;
+    }
+    // Older than everything loaded and more pages to come: its page will bring it.
+    const oldest = this.messages[this.messages.length - 1];
+    if (this.older && oldest && newerFirst(m, oldest) > 0) return;
+    this.messages = [...this.messages, m].sort(newerFirst);
+  }
+
+  async refreshMessage(id: number) {
+    const r = await call(() => this.backend.getMessage(id));
+    if (r.status === "ok") {
+      this.upsert(r.data);
+      if (r.data.direction === "in" && r.data.state === "unread") void this.markRead();
+    }
+  }
+
+  async refreshThread() {
+    const r = await call(() => this.backend.threadSummary(this.threadId));
+    if (r.status === "ok") this.thread = r.data;
+  }
+
+  handle(events: AppEvent[]) {
+    const messages = new Set<number>();
+    let thread = false;
+    for (const e of events) {
+      if (e.type === "resync" || e.type === "contact_changed") {
+        void this.open();
+        return;
+      }
+      if ((e.type === "message_added" || e.type === "delivery_changed") && e.thread_id === this.threadId) {
+        messages.add(e.message_id);
+      } else if (e.type === "thread_changed" && e.thread_id === this.threadId) {
+        thread = true;
+      }
+    }
+    messages.forEach((id) => void this.refreshMessage(id));
+    if (thread) void this.refreshThread();
+  }
+}

@@ -1,0 +1,141 @@
+// A Backend for component tests: in-memory threads and messages, recorded calls, and a
+// way to push engine events. Only tests import it.
+import type {
+  AppEvent,
+  Backend,
+  DesktopStatus,
+  Message,
+  Result,
+  SendRequest,
+  ThreadSummary,
+} from "./backend";
+
+export const DAY = 24 * 3600 * 1000;
+
+export function thread(over: Partial<ThreadSummary> & { id: number }): ThreadSummary {
+  return {
+    kind: "group",
+    title: null,
+    participants: [
+      { address: "+12025550111", name: "Dana Reyes" },
+      { address: "+12025550122", name: "Sam Okafor" },
+    ],
+    created_at: 0,
+    last_activity: Date.now(),
+    unread_count: 0,
+    message_count: 1,
+    pinned: false,
+    archived: false,
+    muted: false,
+    predecessor_id: null,
+    last_message_id: null,
+    last_preview: "Hello",
+    last_author: "+12025550111",
+    ...over,
+  };
+}
+
+export function message(over: Partial<Message> & { id: number }): Message {
+  return {
+    thread_id: 1,
+    direction: "in",
+    author: "+12025550111",
+    author_name: "Dana Reyes",
+    body: "Hi",
+    subject: null,
+    at: Date.now(),
+    state: "read",
+    parts: [],
+    deliveries: [],
+    ...over,
+  };
+}
+
+export const STATUS: DesktopStatus = {
+  version: "0.1.0",
+  data_dir: "/d",
+  schema_version: 1,
+  demo: true,
+  engine: { state: "running" },
+};
+
+const ok = <T>(data: T): Promise<Result<T>> => Promise.resolve({ status: "ok", data });
+
+export class FakeBackend implements Backend {
+  threads: ThreadSummary[] = [];
+  messages: Message[] = [];
+  sent: SendRequest[] = [];
+  calls: string[] = [];
+  status: DesktopStatus = STATUS;
+  title = "";
+  #handlers: ((e: AppEvent[]) => void)[] = [];
+
+  emit(events: AppEvent[]) {
+    this.#handlers.forEach((h) => h(events));
+  }
+
+  appStatus = () => ok(this.status);
+  listThreads = (archived: boolean) =>
+    ok({
+      items: this.threads
+        .filter((t) => t.archived === archived)
+        .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.last_activity - a.last_activity),
+      next: null,
+    });
+  openThread = (threadId: number) => {
+    this.calls.push(`open ${threadId}`);
+    const t = this.threads.find((x) => x.id === threadId);
+    if (!t) return Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "no such thread" } });
+    const items = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => b.at - a.at || b.id - a.id);
+    return ok({ thread: t, messages: { items, next: null } });
+  };
+  threadSummary = (threadId: number) => {
+    const t = this.threads.find((x) => x.id === threadId);
+    return t ? ok(t) : Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "gone" } });
+  };
+  getMessage = (id: number) => {
+    const m = this.messages.find((x) => x.id === id);
+    return m ? ok(m) : Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "gone" } });
+  };
+  sendMessage = (request: SendRequest) => {
+    this.sent.push(request);
+    const id = 1000 + this.sent.length;
+    const threadId = request.to.kind === "thread" ? request.to.thread_id : 99;
+    this.messages.push(message({ id, thread_id: threadId, direction: "out", author: "+12025550100", author_name: null, body: request.text, state: "sending" }));
+    return ok({ thread_id: threadId, message_id: id });
+  };
+  markThreadRead = (threadId: number) => {
+    this.calls.push(`read ${threadId}`);
+    return ok(null);
+  };
+  setThreadPinned = (threadId: number, on: boolean) => {
+    this.calls.push(`pin ${threadId} ${on}`);
+    return ok(null);
+  };
+  setThreadArchived = (threadId: number, on: boolean) => {
+    this.calls.push(`archive ${threadId} ${on}`);
+    return ok(null);
+  };
+  setThreadMuted = (threadId: number, on: boolean) => {
+    this.calls.push(`mute ${threadId} ${on}`);
+    return ok(null);
+  };
+  renameThread = (threadId: number, title: string | null) => {
+    this.calls.push(`rename ${threadId} ${title}`);
+    return ok(null);
+  };
+  search = () => ok({ threads: [], messages: { items: [], next: null } });
+  listContacts = () => ok({ items: [], next: null });
+  addContact = () => ok(1);
+  updateContact = () => ok(null);
+  onEvents = (handler: (e: AppEvent[]) => void) => {
+    this.#handlers.push(handler);
+    return () => {
+      this.#handlers = this.#handlers.filter((h) => h !== handler);
+    };
+  };
+  mediaUrl = (sha256: string) => `glmedia://localhost/${sha256}`;
+  setTitle = (title: string) => {
+    this.title = title;
+  };
+}
