@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod consent;
 mod data_dir;
 pub mod demo;
 mod error;

@@ -137,6 +137,16 @@ impl Session {
         Ok(())
     }
 
+    /// A number's standing in the consent ledger.
+    pub fn consent_status(&self, number: &str) -> Result<store::ConsentStatus, EngineError> {
+        Ok(self.store()?.consent_status(number)?)
+    }
+
+    /// A number's consent events, oldest first.
+    pub fn consent_history(&self, number: &str) -> Result<Vec<store::ConsentEvent>, EngineError> {
+        Ok(self.store()?.consent_history(number)?)
+    }
+
     /// One thread's header.
     pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
         Ok(self.store()?.thread(id)?)

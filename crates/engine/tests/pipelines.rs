@@ -93,6 +93,37 @@ async fn poll_until(engine: &Engine, mut done: impl FnMut() -> bool) {
     panic!("condition not reached after polling for 10 s");
 }
 
+/// Pushes a one-to-one DeliverReq from `from` into the relay, as a provider would.
+async fn push_deliver(relay: &relay::RelayHandle, from: &str, text: &str, linked_id: &str) {
+    let mut ids = mm7::SequentialIds::new(linked_id, "2026-01-01T00:00:00Z");
+    let request = mm7::message::DeliverReq {
+        linked_id: Some(linked_id.into()),
+        sender: Some(mm7::Address::number(from)),
+        recipients: vec![mm7::Recipient::to(mm7::Address::number(OUR))],
+        ..Default::default()
+    };
+    let envelope = mm7::Envelope::new(
+        &mm7::Version::default(),
+        linked_id,
+        mm7::Body::DeliverReq(request),
+    );
+    let parts = [mm7::Part::new(
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )];
+    let body =
+        mm7::encode_body(&envelope, &parts, mm7::TransferEncoding::Binary, &mut ids).unwrap();
+    let status = reqwest::Client::new()
+        .post(format!("http://{}/mm7", relay.addr))
+        .header("content-type", body.content_type)
+        .body(body.body)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success());
+}
+
 fn png() -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]))
@@ -340,6 +371,131 @@ async fn every_provider_fault_ends_delivered_or_failed_never_stuck_or_doubled() 
             other => panic!("message {} ended {other:?}: {d:?}", m.body),
         }
     }
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_is_recorded_confirmed_once_and_blocks_later_sends_until_start() {
+    let script = mmsc_sim::Script::parse(
+        r#"
+name = "stop"
+our_number = "12025550100"
+[[cast]]
+name = "Dana"
+number = "12025550111"
+[[cast]]
+name = "Tom"
+number = "12025550166"
+[[messages]]
+at_ms = 0
+from = "Tom"
+group = ["Dana"]
+text = "Stop."
+[[messages]]
+at_ms = 100
+from = "Tom"
+group = ["Dana"]
+text = "STOP!!"
+[[messages]]
+at_ms = 100
+from = "Dana"
+group = ["Tom"]
+text = "don't stop the tow truck"
+"#,
+    )
+    .unwrap();
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            script: Some(script),
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let submits_to = |number: &str| {
+        accepted_submits(&rig.sim)
+            .into_iter()
+            .filter(|e| e.participant.as_deref() == Some(number))
+            .count()
+    };
+    poll_until(&rig.engine, || {
+        let threads = session
+            .threads(&ThreadListQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        threads.items.iter().map(|t| t.message_count).sum::<i64>() >= 4
+    })
+    .await;
+    assert_eq!(
+        session.consent_status("+12025550166").unwrap(),
+        engine::store::ConsentStatus::OptedOut
+    );
+    assert_eq!(
+        session.consent_status("+12025550111").unwrap(),
+        engine::store::ConsentStatus::Unknown,
+        "an ordinary sentence with 'stop' in it is not an opt-out"
+    );
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(submits_to("12025550166"), 1, "exactly one confirmation");
+
+    // A group message now goes to Dana only; a direct one to Tom is refused up front.
+    let composed = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(vec!["2025550111".into(), "2025550166".into()]),
+            text: "Tow yard closes at 5".into(),
+            subject: None,
+            attachments: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(composed.jobs, 1);
+    assert_eq!(composed.skipped_opted_out, ["2025550166"]);
+    let refused = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(vec!["2025550166".into()]),
+            text: "Are you there?".into(),
+            subject: None,
+            attachments: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), engine::ErrorCode::InvalidInput);
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(submits_to("12025550166"), 1);
+    assert_eq!(submits_to("12025550111"), 1);
+
+    // START re-opens the number with one confirmation.
+    push_deliver(&rig.relay, "12025550166", "start", "tom-start").await;
+    poll_until(&rig.engine, || {
+        session.consent_status("+12025550166").unwrap() == engine::store::ConsentStatus::OptedIn
+    })
+    .await;
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(submits_to("12025550166"), 2);
+    let kinds: Vec<_> = session
+        .consent_history("+12025550166")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    use engine::store::ConsentKind::*;
+    assert_eq!(kinds, [OptOut, ConfirmationSent, OptIn, ConfirmationSent]);
     rig.engine.shutdown().await;
     rig.sim.shutdown().await;
     rig.relay.shutdown().await;

@@ -110,17 +110,42 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// [`Store::consent_history`] inside this transaction (the engine decides on an
+    /// inbound STOP and records it atomically).
+    pub fn consent_history(&mut self, number: &str) -> Result<Vec<ConsentEvent>, StoreError> {
+        let number = self.canonical(number)?;
+        history(self.conn(), number.as_str())
+    }
+
+    /// [`Store::consent_status`] inside this transaction.
+    pub fn consent_status(&mut self, number: &str) -> Result<ConsentStatus, StoreError> {
+        let number = self.canonical(number)?;
+        status(self.conn(), number.as_str())
+    }
+}
+
 impl Store {
     /// Every event for `number` (any format), oldest first.
     pub fn consent_history(&self, number: &str) -> Result<Vec<ConsentEvent>, StoreError> {
         let number = self.plan.canonical(number)?;
-        Ok(self
-            .conn
+        history(&self.conn, number.as_str())
+    }
+
+    /// The latest opt-in or opt-out of `number` decides.
+    pub fn consent_status(&self, number: &str) -> Result<ConsentStatus, StoreError> {
+        let number = self.plan.canonical(number)?;
+        status(&self.conn, number.as_str())
+    }
+}
+
+fn history(conn: &rusqlite::Connection, number: &str) -> Result<Vec<ConsentEvent>, StoreError> {
+    Ok(conn
             .prepare_cached(
                 "SELECT id, number, event, source, evidence_kind, evidence, evidence_message_id, agent, at
                  FROM consent_events WHERE number = ?1 ORDER BY id",
             )?
-            .query_map([number.as_str()], |r| {
+            .query_map([number], |r| {
                 let evidence = match r.get::<_, String>(4)?.as_str() {
                     "message" => Evidence::Message(r.get(6)?),
                     "file" => Evidence::File(r.get(5)?),
@@ -137,23 +162,19 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?)
-    }
+}
 
-    /// The latest opt-in or opt-out of `number` decides.
-    pub fn consent_status(&self, number: &str) -> Result<ConsentStatus, StoreError> {
-        let number = self.plan.canonical(number)?;
-        let latest: Option<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT event FROM consent_events
+fn status(conn: &rusqlite::Connection, number: &str) -> Result<ConsentStatus, StoreError> {
+    let latest: Option<String> = conn
+        .prepare_cached(
+            "SELECT event FROM consent_events
                  WHERE number = ?1 AND event IN ('opt_in', 'opt_out') ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([number.as_str()], |r| r.get(0))
-            .optional()?;
-        Ok(match latest.as_deref() {
-            Some("opt_in") => ConsentStatus::OptedIn,
-            Some(_) => ConsentStatus::OptedOut,
-            None => ConsentStatus::Unknown,
-        })
-    }
+        )?
+        .query_row([number], |r| r.get(0))
+        .optional()?;
+    Ok(match latest.as_deref() {
+        Some("opt_in") => ConsentStatus::OptedIn,
+        Some(_) => ConsentStatus::OptedOut,
+        None => ConsentStatus::Unknown,
+    })
 }

@@ -195,6 +195,11 @@ pub fn write(
             if added.duplicate {
                 return Ok(Applied::Duplicate);
             }
+            if let Some(change) =
+                crate::consent::on_inbound(w, added.id, &m.from, &m.body, received_at)?
+            {
+                tracing::info!(?change, "consent changed by an inbound message");
+            }
             for part in &m.parts {
                 w.add_part(
                     added.id,

@@ -52,6 +52,8 @@ pub struct Composed {
     /// The messages that carry outbox jobs (the message itself, or a broadcast's copies).
     pub sent_as: Vec<(ThreadId, MessageId)>,
     pub jobs: usize,
+    /// Participants left out because they opted out (no SubmitReq is made for them).
+    pub skipped_opted_out: Vec<String>,
 }
 
 /// Writes `draft` from `our_number` at `now`: the message(s), parts and outbox jobs.
@@ -90,24 +92,58 @@ pub fn compose(
             return write_broadcast(session, our_number, draft, people.clone(), now);
         }
     };
-    session.write(|w| {
-        let (thread_id, members) = match (&draft.audience, thread_members) {
-            (Audience::Thread(id), Some(members)) => (*id, members),
-            (Audience::People(people), _) => {
-                let resolved = w.resolve_thread(people.iter().map(String::as_str), now)?;
-                (resolved.id, people.clone())
+    let members = match (&draft.audience, thread_members) {
+        (Audience::Thread(_), Some(members)) => members,
+        (Audience::People(people), _) => people.clone(),
+        _ => unreachable!("broadcasts returned above"),
+    };
+    let (allowed, skipped) = split_opted_out(session, &members)?;
+    if allowed.is_empty() {
+        return Err(EngineError::Compose(format!(
+            "{} opted out (STOP); texting {} is blocked",
+            skipped.join(", "),
+            if skipped.len() == 1 {
+                "them"
+            } else {
+                "everyone here"
             }
-            _ => unreachable!("broadcasts returned above"),
+        )));
+    }
+    session.write(|w| {
+        let thread_id = match &draft.audience {
+            Audience::Thread(id) => *id,
+            _ => {
+                w.resolve_thread(members.iter().map(String::as_str), now)?
+                    .id
+            }
         };
         let message_id = write_message(w, thread_id, our_number, draft, now)?;
-        let jobs = w.queue_outgoing(message_id, members.iter().map(String::as_str), now)?;
+        let jobs = w.queue_outgoing(message_id, allowed.iter().map(String::as_str), now)?;
         Ok(Composed {
             thread_id,
             message_id,
             sent_as: vec![(thread_id, message_id)],
             jobs: jobs.len(),
+            skipped_opted_out: skipped.clone(),
         })
     })
+}
+
+/// Splits numbers into those we may text and those who opted out.
+fn split_opted_out(
+    session: &Session,
+    numbers: &[String],
+) -> Result<(Vec<String>, Vec<String>), EngineError> {
+    let mut allowed = Vec::with_capacity(numbers.len());
+    let mut skipped = Vec::new();
+    for n in numbers {
+        if session.consent_status(n)? == store::ConsentStatus::OptedOut {
+            skipped.push(n.clone());
+        } else {
+            allowed.push(n.clone());
+        }
+    }
+    Ok((allowed, skipped))
 }
 
 fn check_count(n: usize, max: usize, what: &str) -> Result<(), EngineError> {
@@ -131,6 +167,12 @@ fn write_broadcast(
     people: Vec<String>,
     now: i64,
 ) -> Result<Composed, EngineError> {
+    let (allowed, skipped) = split_opted_out(session, &people)?;
+    if allowed.is_empty() {
+        return Err(EngineError::Compose(
+            "every recipient of this broadcast opted out (STOP)".into(),
+        ));
+    }
     session.write(|w| {
         let record_thread = w
             .resolve_broadcast(people.iter().map(String::as_str), now)?
@@ -138,9 +180,9 @@ fn write_broadcast(
         let record = write_message(w, record_thread, our_number, draft, now)?;
         // The record carries no jobs; its copies do. It reads as sent once written.
         w.set_message_state(record, MessageState::Sent)?;
-        let mut sent_as = Vec::with_capacity(people.len());
+        let mut sent_as = Vec::with_capacity(allowed.len());
         let mut jobs = 0;
-        for person in &people {
+        for person in &allowed {
             let thread = w.resolve_thread([person.as_str()], now)?.id;
             let copy = write_message(w, thread, our_number, draft, now)?;
             jobs += w.queue_outgoing(copy, [person.as_str()], now)?.len();
@@ -151,6 +193,7 @@ fn write_broadcast(
             message_id: record,
             sent_as,
             jobs,
+            skipped_opted_out: skipped.clone(),
         })
     })
 }

@@ -22,6 +22,9 @@ use crate::ids::RandomIds;
 use crate::transport::Transport;
 use crate::{EngineError, Session};
 
+/// Why a job ends unsent when its recipient opted out after it was queued.
+const OPTED_OUT: &str = "not sent: the recipient has opted out (STOP)";
+
 /// How often the worker looks at the outbox when nothing wakes it.
 const IDLE_POLL: Duration = Duration::from_secs(5);
 
@@ -229,14 +232,41 @@ impl OutboxWorker {
         };
 
         let (session, job_id, tx) = (self.session.clone(), job.id, transaction_id.clone());
-        tokio::task::spawn_blocking(move || {
-            session.write(|w| {
+        let recipient = job.recipient.clone();
+        let now = self.clock.now_ms();
+        // The consent check and the attempt commit together: once an opt-out has
+        // committed, no attempt to that number starts (its confirmation excepted).
+        let allowed = tokio::task::spawn_blocking(move || {
+            let allowed = session.write(|w| {
+                if !crate::consent::may_send(w, &recipient, message_id)? {
+                    w.give_up_job(job_id, OPTED_OUT)?;
+                    w.update_delivery(
+                        message_id,
+                        &recipient,
+                        &DeliveryUpdate {
+                            state: DeliveryState::Failed,
+                            provider_message_id: None,
+                            status_code: None,
+                            status_text: Some(OPTED_OUT),
+                            at: now,
+                        },
+                    )?;
+                    return Ok(false);
+                }
                 w.start_attempt(job_id, &tx)?;
-                w.set_message_state(message_id, MessageState::Sending)
-            })
+                w.set_message_state(message_id, MessageState::Sending)?;
+                Ok(true)
+            })?;
+            if !allowed {
+                session.settle_message_state(message_id)?;
+            }
+            Ok::<_, EngineError>(allowed)
         })
         .await
         .map_err(|e| EngineError::Runtime(e.to_string()))??;
+        if !allowed {
+            return Ok(());
+        }
 
         let answer = self.transport.submit(encoded, None).await;
         let jitter = self.jitter.lock().expect("jitter lock").f64();

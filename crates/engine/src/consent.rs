@@ -1,0 +1,140 @@
+//! Compliance in the pipelines: the `compliance` crate's rules applied where messages
+//! pass, inside the same transactions, so no client can skip them.
+//!
+//! - Inbound: a STOP (or plain-language opt-out) from any participant is recorded in the
+//!   consent ledger with the message as evidence, and exactly one confirmation is queued to
+//!   that person alone, in the same transaction as the message itself. A second STOP finds
+//!   the number already opted out and queues nothing. START/UNSTOP/YES from an opted-out
+//!   number re-opens it, also with one confirmation.
+//! - Outbound: the outbox worker asks [`may_send`] in the transaction that starts each
+//!   attempt, so nothing is submitted to a number whose opt-out has committed, except the
+//!   confirmation recorded for that opt-out.
+
+use compliance::Classification;
+use store::{
+    ConsentKind, ConsentStatus, Direction, Evidence, MessageId, MessageState, NewMessage,
+    StoreError, Writer,
+};
+
+/// Sent once after an opt-out (CTIA: confirm, no marketing).
+pub const OPT_OUT_CONFIRMATION: &str = "You have been unsubscribed and will receive no further messages from this number. Reply START to resubscribe.";
+/// Sent once after a re-opt-in.
+pub const OPT_IN_CONFIRMATION: &str =
+    "You are subscribed again. Reply STOP to opt out at any time.";
+
+/// What an inbound message did to its author's consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsentChange {
+    OptedOut {
+        number: String,
+        confirmation: MessageId,
+    },
+    OptedIn {
+        number: String,
+        confirmation: MessageId,
+    },
+}
+
+/// Applies the opt-out / opt-in rules to an inbound message just stored as `message`.
+pub fn on_inbound(
+    w: &mut Writer<'_>,
+    message: MessageId,
+    from: &str,
+    body: &str,
+    now: i64,
+) -> Result<Option<ConsentChange>, StoreError> {
+    let (kind, reply) = match compliance::classify(body) {
+        Classification::OptOut { rule } => (ConsentKind::OptOut, (rule, OPT_OUT_CONFIRMATION)),
+        Classification::OptIn { rule } => (ConsentKind::OptIn, (rule, OPT_IN_CONFIRMATION)),
+        Classification::Help { .. } | Classification::None => return Ok(None),
+    };
+    let status = w.consent_status(from)?;
+    let applies = match kind {
+        ConsentKind::OptOut => status != ConsentStatus::OptedOut,
+        // "YES" in a group chat is conversation, not consent: only an opted-out number
+        // opts back in.
+        _ => status == ConsentStatus::OptedOut,
+    };
+    if !applies {
+        return Ok(None);
+    }
+    let (rule, text) = reply;
+    w.record_consent(
+        from,
+        kind,
+        &format!("inbound {rule}"),
+        &Evidence::Message(message),
+        None,
+        now,
+    )?;
+    let confirmation = queue_direct(w, from, text, now)?;
+    w.record_consent(
+        from,
+        ConsentKind::ConfirmationSent,
+        "automatic",
+        &Evidence::Message(confirmation),
+        None,
+        now,
+    )?;
+    let number = w
+        .consent_history(from)?
+        .last()
+        .map(|e| e.number.clone())
+        .unwrap_or_default();
+    Ok(Some(match kind {
+        ConsentKind::OptOut => ConsentChange::OptedOut {
+            number,
+            confirmation,
+        },
+        _ => ConsentChange::OptedIn {
+            number,
+            confirmation,
+        },
+    }))
+}
+
+/// Whether `message` may be submitted to `number` now: not after an opt-out, unless it is
+/// the confirmation recorded for that opt-out.
+pub fn may_send(w: &mut Writer<'_>, number: &str, message: MessageId) -> Result<bool, StoreError> {
+    if w.consent_status(number)? != ConsentStatus::OptedOut {
+        return Ok(true);
+    }
+    let history = w.consent_history(number)?;
+    let since_opt_out = history
+        .iter()
+        .rposition(|e| e.kind == ConsentKind::OptOut)
+        .map_or(&history[..], |i| &history[i..]);
+    Ok(since_opt_out.iter().any(|e| {
+        e.kind == ConsentKind::ConfirmationSent && e.evidence == Evidence::Message(message)
+    }))
+}
+
+/// Queues `text` to `number` alone, in its direct thread, from our (first) number.
+fn queue_direct(
+    w: &mut Writer<'_>,
+    number: &str,
+    text: &str,
+    now: i64,
+) -> Result<MessageId, StoreError> {
+    let ours = w.own_numbers()?;
+    let author = ours
+        .first()
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_default();
+    let thread = w.resolve_thread([number], now)?.id;
+    let added = w.add_message(&NewMessage {
+        thread_id: thread,
+        direction: Direction::Out,
+        author: &author,
+        body: text,
+        subject: None,
+        at: now,
+        provider_at: None,
+        provider_message_id: None,
+        linked_id: None,
+        transaction_id: None,
+        state: MessageState::Queued,
+    })?;
+    w.queue_outgoing(added.id, [number], now)?;
+    Ok(added.id)
+}
