@@ -40,7 +40,7 @@ describe("ConversationList", () => {
     await setup(backend);
     await waitFor(() => expect(titles()).toEqual(["Claim 7-41182", "Dana Reyes, Sam Okafor", "(202) 555-0155"]));
     const previews = screen.getAllByTestId("thread-preview").map((e) => e.textContent);
-    expect(previews[1]).toBe("Sam: Tow truck is 20 minutes out");
+    expect(previews[1]).toBe("Sam Okafor: Tow truck is 20 minutes out");
     expect(previews[2]).toBe("You: See you at 3");
     const badges = screen.getAllByTestId("unread-badge");
     expect(badges).toHaveLength(1);
@@ -64,7 +64,7 @@ describe("ConversationList", () => {
     backend.threads[1] = { ...backend.threads[1], last_activity: now, last_preview: "<b>new</b>" };
     list.handle([{ type: "message_added", thread_id: 2, message_id: 9 }]);
     await waitFor(() => expect(titles()).toEqual(["Second", "First"]));
-    expect(screen.getAllByTestId("thread-preview")[0].textContent).toBe("Dana: <b>new</b>");
+    expect(screen.getAllByTestId("thread-preview")[0].textContent).toBe("Dana Reyes: <b>new</b>");
     expect(screen.getAllByTestId("thread-preview")[0].querySelector("b")).toBeNull();
 
     backend.threads[0] = { ...backend.threads[0], archived: true };

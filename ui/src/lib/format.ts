@@ -24,17 +24,13 @@ export function nameIn(t: ThreadSummary | null, address: string): string {
   return p ? participantName(p) : formatNumber(address);
 }
 
-function firstName(name: string): string {
-  return name.split(/\s+/)[0] ?? name;
-}
-
 /** The list's preview line: the last message, with its author in groups ("You" for ours). */
 export function previewLine(t: ThreadSummary): string {
   const text = t.last_preview ?? "";
   if (!t.last_author) return text;
   const author = t.participants.find((p) => p.address === t.last_author);
   if (!author) return `You: ${text}`;
-  if (t.kind === "group") return `${firstName(participantName(author))}: ${text}`;
+  if (t.kind === "group") return `${participantName(author)}: ${text}`;
   return text;
 }
 
