@@ -73,13 +73,19 @@ fn bench(args: &RelayBenchArgs) -> Result<serde_json::Value, String> {
                 .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1])
                 .collect(),
         );
+        // One client for every pusher (a clone shares its pool): building one can load a
+        // TLS trust store, which would otherwise be timed once per connection.
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(args.connections)
+            .build()
+            .map_err(|e| e.to_string())?;
         let deadline = Instant::now() + Duration::from_secs(args.seconds);
         let started = Instant::now();
         let mut workers = Vec::new();
         for worker in 0..args.connections {
-            let (url, media) = (url.clone(), media.clone());
+            let (url, media, client) = (url.clone(), media.clone(), client.clone());
             workers.push(tokio::spawn(async move {
-                push_until(worker, &url, &media, deadline).await
+                push_until(&client, worker, &url, &media, deadline).await
             }));
         }
         let mut latencies_us = Vec::new();
@@ -146,11 +152,13 @@ struct WorkerResult {
     failed: u64,
 }
 
-async fn push_until(worker: usize, url: &str, media: &[u8], deadline: Instant) -> WorkerResult {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("http client");
+async fn push_until(
+    client: &reqwest::Client,
+    worker: usize,
+    url: &str,
+    media: &[u8],
+    deadline: Instant,
+) -> WorkerResult {
     let mut ids = SequentialIds::new(format!("bench-{worker}"), "2026-01-01T00:00:00Z");
     let mut result = WorkerResult {
         latencies_us: Vec::new(),
