@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use engine::DataDir;
-use relay::{Relay, RelayConfig, RelayLimits, SqliteStore, StoreOptions};
+use relay::{
+    BasicCredentials, Relay, RelayConfig, RelayLimits, SqliteStore, StoreOptions, TeamConfig,
+};
 use serde_json::json;
 
 use crate::Common;
@@ -77,6 +79,42 @@ struct ServeArgs {
     /// directory beside it named FILE-bodies.
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
+    /// Team mode: clients' SubmitReqs (POST /v1/submit) are forwarded to this provider
+    /// URL and recorded in the stream for every desktop.
+    #[arg(long, value_name = "URL", env = "GROUPLINE_RELAY_TEAM_PROVIDER_URL")]
+    team_provider_url: Option<String>,
+    /// Basic auth user the provider requires of team submits.
+    #[arg(
+        long,
+        value_name = "USER",
+        env = "GROUPLINE_RELAY_TEAM_PROVIDER_USER",
+        requires = "team_provider_url"
+    )]
+    team_provider_user: Option<String>,
+    /// Basic auth password for team submits.
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "GROUPLINE_RELAY_TEAM_PROVIDER_PASSWORD",
+        hide_env_values = true,
+        requires = "team_provider_user"
+    )]
+    team_provider_password: Option<String>,
+    /// VASPID (Sinch: the API key) written into every team submit.
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "GROUPLINE_RELAY_TEAM_VASP_ID",
+        hide_env_values = true,
+        requires = "team_provider_url"
+    )]
+    team_vasp_id: Option<String>,
+    /// VASID (Sinch: the service ID) written into every team submit.
+    #[arg(long, value_name = "ID", requires = "team_provider_url")]
+    team_vas_id: Option<String>,
+    /// How long the provider may take to answer a team submit.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    team_timeout_secs: u64,
     /// Test hook: abort after a batch's bodies are on disk, before its index commits.
     #[arg(long, hide = true)]
     test_abort_before_index_commit: bool,
@@ -116,6 +154,20 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     if let Some(user) = &args.provider_user {
         config =
             config.with_provider_basic(user, args.provider_password.clone().unwrap_or_default());
+    }
+    if let Some(url) = &args.team_provider_url {
+        let mut team = TeamConfig::new(url);
+        team.provider_basic = args
+            .team_provider_user
+            .as_ref()
+            .map(|user| BasicCredentials {
+                user: user.clone(),
+                password: args.team_provider_password.clone().unwrap_or_default(),
+            });
+        team.vasp_id = args.team_vasp_id.clone();
+        team.vas_id = args.team_vas_id.clone();
+        team.timeout = Duration::from_secs(args.team_timeout_secs);
+        config = config.with_team(team);
     }
     for client in &args.clients {
         let (name, token) = client

@@ -230,3 +230,88 @@ async fn push_faults_and_the_operator_id_from_the_command_line() {
     relay.kill().unwrap();
     relay.wait().unwrap();
 }
+
+/// `relay serve --team-provider-url …`: a client's SubmitReq without the account's
+/// VASPID goes through the relay process, which adds it; the simulator accepts the submit
+/// and the relay records it with the simulator's MessageID.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_mode_from_the_command_line() {
+    use mm7::message::{SenderIdentification, SubmitReq};
+    use mm7::{Address, Body, Envelope, Part, Recipient, SequentialIds, TransferEncoding};
+
+    let dir = tempfile::tempdir().unwrap();
+    let sim = mmsc_sim::Simulator::start(mmsc_sim::SimConfig::default())
+        .await
+        .unwrap();
+    let submit_url = sim.submit_url();
+    let (mut relay, ready) = spawn(
+        &[
+            "relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--client",
+            "alice:a",
+            "--team-provider-url",
+            &submit_url,
+            "--team-vasp-id",
+            "groupline-demo",
+        ],
+        dir.path(),
+    );
+    let relay_addr = ready["listening"].as_str().unwrap().to_owned();
+    let envelope = Envelope::new(
+        &mm7::Version::default(),
+        "team-cli-1",
+        Body::SubmitReq(SubmitReq {
+            sender_identification: SenderIdentification {
+                vasp_id: None,
+                vas_id: None,
+                sender: Some(Address::number("12025550100")),
+            },
+            recipients: vec![Recipient::to(Address::number("12025550111"))],
+            ..SubmitReq::default()
+        }),
+    );
+    let mut ids = SequentialIds::new("c", "2026-01-01T00:00:00Z");
+    let encoded = mm7::encode_body(
+        &envelope,
+        &[Part::new("text/plain", b"hi".to_vec())],
+        TransferEncoding::Binary,
+        &mut ids,
+    )
+    .unwrap();
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("http://{relay_addr}/v1/submit"))
+        .bearer_auth("a")
+        .header("Content-Type", encoded.content_type)
+        .body(encoded.body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["groupline-cursor"], "1");
+    let page: EntriesPage = serde_json::from_slice(
+        &client
+            .get(format!("http://{relay_addr}/v1/entries?after=0"))
+            .bearer_auth("a")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let submit = sim.log().into_iter().find(|e| e.event == "submit").unwrap();
+    assert_eq!(submit.status_code, Some(1000), "the relay added the VASPID");
+    assert_eq!(
+        page.entries[0].summary.submitted_by.as_deref(),
+        Some("alice")
+    );
+    assert_eq!(page.entries[0].summary.message_id, submit.message_id);
+    sim.shutdown().await;
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+}

@@ -72,7 +72,7 @@ impl ApiEntry {
     }
 }
 
-fn client_name<'a>(shared: &'a Shared, headers: &HeaderMap) -> Option<&'a str> {
+pub(crate) fn client_name<'a>(shared: &'a Shared, headers: &HeaderMap) -> Option<&'a str> {
     let token = headers
         .get(AUTHORIZATION)?
         .to_str()

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
+use crate::team::TeamConfig;
 
 /// HTTP Basic credentials a provider must present.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,9 @@ pub struct RelayConfig {
     pub prune_every: Duration,
     pub limits: RelayLimits,
     pub clock: Arc<dyn Clock>,
+    /// Team mode: clients' SubmitReqs go through the relay to this provider (see
+    /// [`crate::team`]); `None` answers `POST /v1/submit` with 404.
+    pub team: Option<TeamConfig>,
 }
 
 impl std::fmt::Debug for RelayConfig {
@@ -88,6 +92,7 @@ impl std::fmt::Debug for RelayConfig {
             )
             .field("retention", &self.retention)
             .field("limits", &self.limits)
+            .field("team", &self.team.as_ref().map(|t| &t.provider_url))
             .finish()
     }
 }
@@ -105,7 +110,14 @@ impl RelayConfig {
             prune_every: Duration::from_secs(60),
             limits: RelayLimits::default(),
             clock: Arc::new(SystemClock),
+            team: None,
         }
+    }
+
+    /// Turns team mode on (see [`crate::team`]).
+    pub fn with_team(mut self, team: TeamConfig) -> Self {
+        self.team = Some(team);
+        self
     }
 
     pub fn with_listen(mut self, listen: SocketAddr) -> Self {

@@ -19,6 +19,8 @@ pub enum RelayError {
     Directory { path: PathBuf, source: io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot set up team mode: {0}")]
+    Team(String),
 }
 
 /// What went wrong in a [`crate::RelayStore`].

@@ -26,6 +26,8 @@
 //! - `POST {provider_path}` (default `/mm7`): the provider's pushes.
 //! - `GET /v1/entries?after=CURSOR&limit=N&wait=SECONDS` (bearer token): the stream.
 //! - `POST /v1/ack?cursor=CURSOR` (bearer token): acknowledge everything up to a cursor.
+//! - `POST /v1/submit` (bearer token, team mode): a SubmitReq forwarded to the provider and
+//!   recorded in the stream (see [`team`]).
 //! - `GET /health`, `GET /metrics` (Prometheus text).
 
 mod append_queue;
@@ -38,6 +40,7 @@ pub mod provider_endpoint;
 mod server;
 pub mod store;
 mod summary;
+pub mod team;
 
 pub use clock::{Clock, SystemClock};
 pub use config::{BasicCredentials, ClientCredential, RelayConfig, RelayLimits};
@@ -46,3 +49,4 @@ pub use metrics::MetricsSnapshot;
 pub use server::{Relay, RelayHandle};
 pub use store::{Appended, Cursor, Entry, NewEntry, RelayStore, SqliteStore, StoreOptions};
 pub use summary::{Summary, SummaryAddress};
+pub use team::TeamConfig;

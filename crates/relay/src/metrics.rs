@@ -22,6 +22,10 @@ pub(crate) struct Metrics {
     /// Over a limit (size, connections, timeouts).
     pub limited: AtomicU64,
     pub store_failures: AtomicU64,
+    /// Team mode: SubmitReqs forwarded, recorded in the stream, not delivered.
+    pub team_submits: AtomicU64,
+    pub team_recorded: AtomicU64,
+    pub team_unreachable: AtomicU64,
     latency_buckets: [AtomicU64; BUCKETS_US.len() + 1],
     latency_sum_us: AtomicU64,
     latency_count: AtomicU64,
@@ -37,6 +41,9 @@ pub struct MetricsSnapshot {
     pub unauthorized: u64,
     pub limited: u64,
     pub store_failures: u64,
+    pub team_submits: u64,
+    pub team_recorded: u64,
+    pub team_unreachable: u64,
     pub answered: u64,
     /// Bucket estimates (upper bound of the bucket holding the quantile), microseconds.
     pub answer_p50_us: u64,
@@ -89,6 +96,9 @@ impl Metrics {
             unauthorized: load(&self.unauthorized),
             limited: load(&self.limited),
             store_failures: load(&self.store_failures),
+            team_submits: load(&self.team_submits),
+            team_recorded: load(&self.team_recorded),
+            team_unreachable: load(&self.team_unreachable),
             answered: load(&self.latency_count),
             answer_p50_us: self.quantile(0.5),
             answer_p99_us: self.quantile(0.99),
@@ -126,6 +136,21 @@ impl Metrics {
                 "relay_store_failures_total",
                 "Pushes not stored because the store failed",
                 s.store_failures,
+            ),
+            (
+                "relay_team_submits_total",
+                "SubmitReqs clients sent through the relay",
+                s.team_submits,
+            ),
+            (
+                "relay_team_recorded_total",
+                "Accepted team submits recorded in the stream",
+                s.team_recorded,
+            ),
+            (
+                "relay_team_unreachable_total",
+                "Team submits the provider did not answer",
+                s.team_unreachable,
             ),
         ] {
             out.push_str(&format!(

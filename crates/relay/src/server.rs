@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     /// The highest stored cursor; long polls wait on it.
     pub latest: watch::Sender<Cursor>,
     pub shutdown: watch::Receiver<bool>,
+    /// Team mode's forwarding client, when it is on.
+    pub team: Option<crate::team::Team>,
 }
 
 /// Starts relays.
@@ -86,8 +88,13 @@ impl Relay {
             addr: config.listen,
             source,
         })?;
+        let team = match config.team.clone() {
+            Some(t) => Some(crate::team::Team::new(t).map_err(RelayError::Team)?),
+            None => None,
+        };
         let (stop, shutdown) = watch::channel(false);
         let shared = Arc::new(Shared {
+            team,
             queue: AppendQueue::start(store.clone()),
             store,
             metrics: Metrics::default(),
@@ -107,6 +114,14 @@ impl Relay {
             stop,
             tasks,
         })
+    }
+}
+
+impl std::fmt::Debug for RelayHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -200,6 +215,7 @@ async fn route(shared: &Shared, req: Request<Incoming>, over_limit: bool) -> Htt
         (_, _) if is_push => plain(StatusCode::METHOD_NOT_ALLOWED, "POST only\n"),
         (&Method::GET, "/v1/entries") => client_api::entries(shared, req).await,
         (&Method::POST, "/v1/ack") => client_api::ack(shared, req).await,
+        (&Method::POST, "/v1/submit") => crate::team::submit(shared, req).await,
         (&Method::GET, "/health") => json(StatusCode::OK, r#"{"status":"ok"}"#.to_owned()),
         (&Method::GET, "/metrics") => Response::builder()
             .status(StatusCode::OK)

@@ -49,6 +49,9 @@ pub struct Summary {
     /// The operator (carrier) ID header, when the provider sent one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<String>,
+    /// The client that sent it through the relay (team mode); absent for provider pushes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
     /// Number of content parts.
     #[serde(default)]
     pub parts: usize,
@@ -87,6 +90,19 @@ impl Summary {
         match &envelope.body {
             Body::DeliverReq(m) => {
                 s.sender = m
+                    .sender
+                    .as_ref()
+                    .map(|a| SummaryAddress::from_address(a, None));
+                s.recipients = m
+                    .recipients
+                    .iter()
+                    .map(|r| SummaryAddress::from_address(&r.address, Some(r.field)))
+                    .collect();
+                s.linked_id = m.linked_id.clone();
+            }
+            Body::SubmitReq(m) => {
+                s.sender = m
+                    .sender_identification
                     .sender
                     .as_ref()
                     .map(|a| SummaryAddress::from_address(a, None));
