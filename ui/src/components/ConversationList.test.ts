@@ -14,6 +14,7 @@ async function setup(backend: FakeBackend, selected: number | null = null) {
     demo: false,
     onSelect: (id: number) => picked.push(id),
     onNew: () => {},
+    onContacts: () => {},
   });
   await list.load();
   return { list, picked };

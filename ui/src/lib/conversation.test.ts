@@ -8,7 +8,7 @@ describe("ConversationState", () => {
     backend.threads = [thread({ id: 1 })];
     backend.messages = [message({ id: 1, body: "old" })];
     // The page is read before message 2 commits, and answers after its event is handled.
-    const page = await backend.openThread(1);
+    const page = await backend.openThread(1, null);
     let release!: () => void;
     backend.openThread = () => new Promise((ok) => (release = () => ok(page)));
     const c = new ConversationState(backend, 1);

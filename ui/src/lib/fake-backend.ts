@@ -82,7 +82,7 @@ export class FakeBackend implements Backend {
         .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.last_activity - a.last_activity),
       next: null,
     });
-  openThread = (threadId: number) => {
+  openThread: Backend["openThread"] = (threadId: number) => {
     this.calls.push(`open ${threadId}`);
     const t = this.threads.find((x) => x.id === threadId);
     if (!t) return Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "no such thread" } });
@@ -125,8 +125,8 @@ export class FakeBackend implements Backend {
     return ok(null);
   };
   search = () => ok({ threads: [], messages: { items: [], next: null } });
-  listContacts = () => ok({ items: [], next: null });
-  addContact = () => ok(1);
+  listContacts: Backend["listContacts"] = () => ok({ items: [], next: null });
+  addContact: Backend["addContact"] = () => ok(1);
   updateContact = () => ok(null);
   onEvents = (handler: (e: AppEvent[]) => void) => {
     this.#handlers.push(handler);
