@@ -39,6 +39,8 @@ test("the demo's claim thread opens with its photos and a reply is delivered", a
       },
       { timeout: 30_000, timeoutMsg: "the demo's claim thread never appeared" },
     );
+    // Unread demo messages are counted in the window title until the thread is read.
+    assert.match(await browser.getTitle(), /^\(\d+\) Groupline$/);
     await claim.$("button").click();
 
     await browser.$('[data-testid="conversation-title"]').waitForExist({ timeout: 10_000 });
