@@ -1,14 +1,16 @@
 //! Encoding one image as a JPEG no larger than a byte target, as good as fits.
 //!
-//! The search first finds the largest scale at which quality [`Q_GOOD`] fits (past about
-//! 80, JPEG quality gains are hard to see while pixels still are), then spends what is left
-//! on quality up to [`Q_MAX`] by binary search at that scale. Only if even the smallest
-//! allowed size ([`MIN_SIDE`]) does not fit at [`Q_GOOD`] does quality go below it, down to
-//! [`Q_MIN`]. Each step predicts the next scale from the last size (bytes grow about with
-//! pixel count), so a 12-megapixel photo typically costs 2–4 resizes and 4–6 encodes.
+//! The search finds the largest scale at which quality [`Q_GOOD`] fits: past about 80,
+//! JPEG quality gains are hard to see while pixels still are. Each step predicts the next
+//! scale from the last size, with bytes growing as scale^k and k learnt from the steps so
+//! far (about 2 for clean pictures, 3 for noisy ones, since shrinking averages noise away),
+//! aiming 2% under the target; a 12-megapixel photo typically takes 3–4 resizes and as many
+//! encodes. Only an image that fits at full size has room left for quality, which is then
+//! raised towards [`Q_MAX`] by binary search. Only if even the smallest allowed size
+//! ([`MIN_SIDE`]) does not fit at [`Q_GOOD`] does quality go below it, down to [`Q_MIN`].
 
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::{self, FilterType};
+use image::imageops;
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 
 /// The quality the scale search aims at.
@@ -49,31 +51,38 @@ pub(crate) fn fit_jpeg(src: &RgbImage, target: u64) -> Result<Fitted, u64> {
     // The largest scale known to fit at Q_GOOD, and the smallest known not to.
     let mut fits: Option<(f64, RgbImage, Vec<u8>)> = None;
     let mut fails = f64::INFINITY;
+    // Bytes grow as scale^k: k = 2 if bytes followed pixel count, more for noisy photos
+    // (shrinking averages noise away). Learnt from the last two steps.
+    let mut k = 2.0f64;
+    let mut last: Option<(f64, f64)> = None;
     for _ in 0..MAX_SCALE_STEPS {
         let image = resized(src, scale);
         let bytes = encode(&image, Q_GOOD);
-        let ratio = (target as f64 / bytes.len() as f64).sqrt();
+        let size = bytes.len() as f64;
+        if let Some((s0, b0)) = last
+            && (scale - s0).abs() > 1e-3
+        {
+            k = ((size / b0).ln() / (scale / s0).ln()).clamp(1.2, 4.0);
+        }
+        last = Some((scale, size));
+        // Aim 2% under the target so the next step lands inside it.
+        let aimed = scale * (0.98 * target as f64 / size).powf(1.0 / k);
         let next = if fits_in(&bytes, target) {
             fits = Some((scale, image, bytes));
             if scale >= max_scale {
                 break;
             }
-            (scale * ratio * 0.98).min(max_scale).min(fails * 0.99)
+            aimed.min(max_scale).min(fails * 0.995)
         } else {
             fails = scale;
             if scale <= min_scale {
                 break;
             }
-            let guess = (scale * ratio * 0.97).max(min_scale);
-            match &fits {
-                // Between a fit and a failure: never step past the fit.
-                Some((ok, ..)) => guess.max((ok + scale) / 2.0),
-                None => guess,
-            }
+            aimed.max(min_scale)
         };
-        // Within 3% of the side length of what we have: good enough.
+        // Within 2% of the side length of a fit (or no better than it): good enough.
         let settled = match &fits {
-            Some((ok, ..)) => (next - ok).abs() <= ok * 0.03 || next <= *ok,
+            Some((ok, ..)) => next <= ok * 1.02,
             None => (next - scale).abs() <= scale * 0.005,
         };
         if settled {
@@ -83,7 +92,20 @@ pub(crate) fn fit_jpeg(src: &RgbImage, target: u64) -> Result<Fitted, u64> {
     }
 
     match fits {
-        Some((_, image, bytes)) => Ok(best_quality(&image, target, Q_GOOD, Q_MAX, bytes)),
+        Some((scale, image, bytes)) => {
+            // Below full size the scale search has already filled the target at Q_GOOD about
+            // as well as it can, and more quality would buy next to nothing for an encode
+            // each; at full size the headroom is real.
+            if scale < max_scale {
+                return Ok(Fitted {
+                    width: image.width(),
+                    height: image.height(),
+                    bytes,
+                    quality: Q_GOOD,
+                });
+            }
+            Ok(best_quality(&image, target, Q_GOOD, Q_MAX, bytes))
+        }
         None => {
             let image = resized(src, min_scale);
             let bytes = encode(&image, Q_MIN);
@@ -98,12 +120,14 @@ pub(crate) fn fit_jpeg(src: &RgbImage, target: u64) -> Result<Fitted, u64> {
 /// The highest quality in `lo..=hi` whose encoding fits, given that `lo` fits as `lo_bytes`.
 fn best_quality(image: &RgbImage, target: u64, lo: u8, hi: u8, lo_bytes: Vec<u8>) -> Fitted {
     let (mut ok, mut ok_bytes, mut bad) = (lo, lo_bytes, hi + 1);
-    // Most small images fit at the top: try it first.
-    let top = encode(image, hi);
-    if fits_in(&top, target) {
-        (ok, ok_bytes) = (hi, top);
-    } else {
-        bad = hi;
+    // Far under the target (small images, mostly), the top likely fits: try it first.
+    if ok_bytes.len() as u64 * 2 <= target {
+        let top = encode(image, hi);
+        if fits_in(&top, target) {
+            (ok, ok_bytes) = (hi, top);
+        } else {
+            bad = hi;
+        }
     }
     // Two quality steps apart is close enough (the file size differs by a few percent).
     while bad - ok > 2 {
@@ -128,7 +152,9 @@ fn fits_in(bytes: &[u8], target: u64) -> bool {
     !bytes.is_empty() && bytes.len() as u64 <= target
 }
 
-/// `src` scaled by `scale` (≤ 1), both sides at least one pixel.
+/// `src` scaled by `scale` (≤ 1), both sides at least one pixel, by area averaging: as good
+/// as a triangle filter for shrinking photos and over ten times faster on 12 megapixels in
+/// the `image` crate (about 0.2 s against 3 s under load).
 pub(crate) fn resized(src: &RgbImage, scale: f64) -> RgbImage {
     let (w0, h0) = src.dimensions();
     let w = ((f64::from(w0) * scale).round() as u32).clamp(1, w0);
@@ -136,7 +162,7 @@ pub(crate) fn resized(src: &RgbImage, scale: f64) -> RgbImage {
     if (w, h) == (w0, h0) {
         return src.clone();
     }
-    imageops::resize(src, w, h, FilterType::Triangle)
+    imageops::thumbnail(src, w, h)
 }
 
 /// A baseline JPEG with no metadata at all (no EXIF, no GPS, no ICC).
