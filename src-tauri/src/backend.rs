@@ -6,12 +6,13 @@
 //! up, showing the reason in the status bar. The pipelines start after the window, on the
 //! async runtime, so the conversation list paints from the store at once.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use engine::demo::{Demo, DemoOptions};
-use engine::{DataDir, Engine, Session, SystemClock};
+use engine::demo::DemoOptions;
+use engine::{DataDir, Engine, Launched, Session, SystemClock};
 use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::{OwnedRwLockReadGuard, RwLock as AsyncRwLock};
 
 use crate::IpcError;
 use crate::dto::EngineState;
@@ -25,15 +26,19 @@ pub const DEMO_DLR_DELAY_ENV: &str = "GROUPLINE_DEMO_DLR_DELAY_MS";
 
 enum Pipelines {
     Starting,
-    Running { engine: Arc<Engine>, demo: bool },
+    Running { demo: bool },
     Failed(IpcError),
 }
+
+/// The running engine, borrowed for one command (sending holds it across an await).
+pub type EngineGuard = OwnedRwLockReadGuard<Option<Launched>, Engine>;
 
 pub struct Backend {
     session: Result<Arc<Session>, IpcError>,
     pipelines: RwLock<Pipelines>,
-    /// Kept alive while the app runs: the in-process provider and relay of the demo.
-    demo: Mutex<Option<Demo>>,
+    /// The engine and whatever runs beside it in this process (the demo provider, an
+    /// embedded relay); set once at startup, taken at exit.
+    launched: Arc<AsyncRwLock<Option<Launched>>>,
 }
 
 impl Backend {
@@ -50,7 +55,7 @@ impl Backend {
         Backend {
             session,
             pipelines: RwLock::new(Pipelines::Starting),
-            demo: Mutex::new(None),
+            launched: Arc::new(AsyncRwLock::new(None)),
         }
     }
 
@@ -59,21 +64,45 @@ impl Backend {
     }
 
     /// The running engine, or why there is none (sending needs it; reading does not).
-    pub fn engine(&self) -> Result<Arc<Engine>, IpcError> {
-        match &*self.read_pipelines() {
-            Pipelines::Running { engine, .. } => Ok(engine.clone()),
-            Pipelines::Starting => Err(IpcError::new(
+    pub async fn engine(&self) -> Result<EngineGuard, IpcError> {
+        let not_running = || {
+            IpcError::new(
                 engine::ErrorCode::ProviderUnavailable,
                 "Groupline is still connecting to the provider; try again in a moment",
-            )),
-            Pipelines::Failed(e) => Err(e.clone()),
+            )
+        };
+        match &*self.read_pipelines() {
+            Pipelines::Running { .. } => {}
+            Pipelines::Starting => return Err(not_running()),
+            Pipelines::Failed(e) => return Err(e.clone()),
+        }
+        let guard = self.launched.clone().read_owned().await;
+        OwnedRwLockReadGuard::try_map(guard, |l| l.as_ref().map(|l| &l.engine))
+            .map_err(|_| not_running())
+    }
+
+    /// Stops the pipelines at exit, giving attempts in flight a moment to be recorded
+    /// (anything unfinished is retried on the next start: the outbox is durable).
+    pub async fn shutdown(&self) {
+        let launched = self.launched.write().await.take();
+        if let Some(launched) = launched {
+            self.set_pipelines(Pipelines::Failed(IpcError::new(
+                engine::ErrorCode::ProviderUnavailable,
+                "Groupline is closing",
+            )));
+            if tokio::time::timeout(Duration::from_secs(3), launched.shutdown())
+                .await
+                .is_err()
+            {
+                tracing::warn!("the engine did not stop within 3 s; exiting anyway");
+            }
         }
     }
 
     pub fn engine_state(&self) -> (EngineState, bool) {
         match &*self.read_pipelines() {
             Pipelines::Starting => (EngineState::Starting, false),
-            Pipelines::Running { demo, .. } => (EngineState::Running, *demo),
+            Pipelines::Running { demo } => (EngineState::Running, *demo),
             Pipelines::Failed(e) => (EngineState::Failed { error: e.clone() }, false),
         }
     }
@@ -120,15 +149,8 @@ impl Backend {
         crate::events::forward(app.clone(), &launched);
         launched.engine.start_background(seed)?;
         let demo = launched.is_demo();
-        let engine::Launched {
-            engine,
-            demo: handle,
-        } = launched;
-        *self.demo.lock().unwrap_or_else(|p| p.into_inner()) = handle;
-        self.set_pipelines(Pipelines::Running {
-            engine: Arc::new(engine),
-            demo,
-        });
+        *self.launched.write().await = Some(launched);
+        self.set_pipelines(Pipelines::Running { demo });
         Ok(demo)
     }
 }

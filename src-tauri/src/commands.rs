@@ -110,7 +110,7 @@ pub async fn send_message(
     backend: State<'_, Backend>,
     request: SendRequest,
 ) -> Result<Sent, IpcError> {
-    let engine = backend.engine()?;
+    let engine = backend.engine().await?;
     ops::send(&engine, request).await
 }
 

@@ -21,7 +21,7 @@ pub use ipc_error::IpcError;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use backend::Backend;
-use tauri::Manager;
+use tauri::{Manager, RunEvent};
 
 /// Starts the desktop app and blocks until its last window closes.
 pub fn run() {
@@ -58,10 +58,19 @@ pub fn run() {
             tauri::async_runtime::spawn(Backend::start(app.handle().clone()));
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        tracing::error!("Groupline could not start: {e}");
-        eprintln!("groupline-desktop: {e}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Groupline could not start: {e}");
+            eprintln!("groupline-desktop: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let RunEvent::Exit = event {
+            let backend = app.state::<Backend>();
+            tauri::async_runtime::block_on(backend.shutdown());
+        }
+    });
 }
