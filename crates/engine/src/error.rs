@@ -30,6 +30,8 @@ pub enum EngineError {
         source: std::io::Error,
     },
     #[error(transparent)]
+    MediaRefused(#[from] media::MediaError),
+    #[error(transparent)]
     Transport(#[from] crate::transport::TransportSetupError),
     #[error("cannot start {what}: {detail}")]
     Start { what: &'static str, detail: String },
@@ -58,6 +60,8 @@ pub enum ErrorCode {
     ProviderUnavailable,
     /// A stored media file is missing or unreadable.
     MediaUnavailable,
+    /// An attachment cannot be sent: its type, or a size that cannot be made to fit.
+    MediaRefused,
     Internal,
     /// The configuration file cannot be parsed or holds a bad value (the message names the key).
     ConfigInvalid,
@@ -103,6 +107,7 @@ impl EngineError {
             EngineError::Store(_) => ErrorCode::StoreFailed,
             EngineError::Compose(_) => ErrorCode::InvalidInput,
             EngineError::Media { .. } => ErrorCode::MediaUnavailable,
+            EngineError::MediaRefused(_) => ErrorCode::MediaRefused,
             EngineError::Transport(_)
             | EngineError::Start { .. }
             | EngineError::RelayProtocol(_) => ErrorCode::ProviderUnavailable,

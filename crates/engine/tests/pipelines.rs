@@ -244,6 +244,10 @@ media = [{ kind = "jpeg", name = "bumper.jpg" }]
     assert_eq!(reply.body, "Photo of the bumper");
     assert_eq!(reply.parts.len(), 1);
     assert_eq!(reply.parts[0].content_type, "image/jpeg");
+    assert!(
+        reply.parts[0].thumbnail_sha256.is_some(),
+        "inbound photos are thumbnailed"
+    );
 
     // Polling again finds nothing new: the cursor was stored with the batch.
     let again = rig.engine.poll_once(Duration::ZERO).await.unwrap();
@@ -496,6 +500,68 @@ text = "don't stop the tow truck"
         .collect();
     use engine::store::ConsentKind::*;
     assert_eq!(kinds, [OptOut, ConfirmationSent, OptIn, ConfirmationSent]);
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_too_big_for_the_carrier_is_downscaled_before_it_is_stored() {
+    let rig = rig(mmsc_sim::SimConfig::default(), |_| {}).await;
+    let session = rig.engine.session().clone();
+    let mut rng = fastrand::Rng::with_seed(3);
+    let noisy = image::RgbImage::from_fn(1200, 900, |_, _| {
+        image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    noisy.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let png = png.into_inner();
+    let budget = engine::media_pipeline::message_budget();
+    assert!(
+        png.len() as u64 > budget,
+        "the test photo must not fit as it is"
+    );
+
+    let composed = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(vec!["2025550111".into()]),
+            text: "Listing photo".into(),
+            subject: None,
+            attachments: vec![Attachment {
+                file_name: "front.png".into(),
+                bytes: png,
+            }],
+        })
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let sent = session.message(composed.message_id).unwrap();
+    assert_eq!(sent.parts[0].content_type, "image/jpeg");
+    assert!((sent.parts[0].size as u64) < budget);
+    assert_eq!(
+        sent.deliveries[0].status_code,
+        Some(1000),
+        "the simulator accepted its size"
+    );
+
+    let refused = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(vec!["2025550111".into()]),
+            text: String::new(),
+            subject: None,
+            attachments: vec![Attachment {
+                file_name: "tool.exe".into(),
+                bytes: b"MZ\x90\x00binary".to_vec(),
+            }],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), engine::ErrorCode::MediaRefused);
     rig.engine.shutdown().await;
     rig.sim.shutdown().await;
     rig.relay.shutdown().await;

@@ -94,7 +94,7 @@ pub fn parse(raw: &[u8]) -> Inbound {
                     continue;
                 }
                 let bytes = part.data.into_owned();
-                let thumbnail = crate::media_pipeline::thumbnail(&bytes);
+                let thumbnail = crate::media_pipeline::thumbnail(&bytes, Some(&part.content_type));
                 parts.push(InboundPart {
                     declared_type: Some(part.content_type),
                     file_name: part.content_location.or(part.content_id),

@@ -68,6 +68,12 @@ pub fn compose(
             "a message needs text or an attachment".into(),
         ));
     }
+    // Made to fit the carriers before anything is stored: what is stored is what is sent.
+    let prepared = Draft {
+        attachments: crate::media_pipeline::prepare(&draft.text, &draft.attachments)?,
+        ..draft.clone()
+    };
+    let draft = &prepared;
     let thread_members = match &draft.audience {
         Audience::Thread(id) => {
             let thread = session.thread_summary(*id)?;
