@@ -158,21 +158,9 @@ fn sigkill_at_random_moments_loses_nothing_and_doubles_only_in_the_window() {
         let mut poller = start_poller(&data);
         let until = Instant::now() + Duration::from_millis(rng.u64(80..700));
         while Instant::now() < until {
-            if queued < SENDS && rng.bool() {
-                run_ok(
-                    sub(
-                        &data,
-                        &[
-                            "send",
-                            "--queue-only",
-                            "--to",
-                            &format!("+1202555{:04}", 7000 + queued),
-                            "--text",
-                            &format!("out {queued}"),
-                        ],
-                    ),
-                    None,
-                );
+            if queued < SENDS && rng.u8(..4) == 0 {
+                // Another process (the app, a script) queues while the engine runs.
+                queue(&data, queued);
                 queued += 1;
             } else {
                 std::thread::sleep(Duration::from_millis(rng.u64(5..40)));
@@ -265,6 +253,33 @@ fn sigkill_at_random_moments_loses_nothing_and_doubles_only_in_the_window() {
     );
     relay.kill().unwrap();
     sim.kill().unwrap();
+}
+
+/// Writes "out N" to its own recipient into the outbox, as `groupline send --queue-only`
+/// does, from this process.
+fn queue(data: &Path, n: usize) {
+    let session = open(data);
+    let options = engine::LaunchOptions {
+        config_file: None,
+        ..Default::default()
+    };
+    let draft = engine::outbound::compose::Draft {
+        audience: engine::outbound::compose::Audience::People(vec![format!(
+            "+1202555{:04}",
+            7000 + n
+        )]),
+        text: format!("out {n}"),
+        subject: None,
+        attachments: vec![],
+    };
+    engine::queue(&session, &options, &draft, now_ms()).unwrap();
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 fn open(data: &Path) -> Arc<engine::Session> {
