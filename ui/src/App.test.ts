@@ -31,4 +31,18 @@ describe("App", () => {
     backend.emit([{ type: "thread_changed", thread_id: 1 }]);
     await waitFor(() => expect(backend.title).toBe("Groupline"));
   });
+
+  it("moves between threads with Alt+Down/Up and opens the new-conversation dialog with Ctrl+N", async () => {
+    const backend = new FakeBackend();
+    const now = Date.now();
+    backend.threads = [thread({ id: 1, title: "A", last_activity: now }), thread({ id: 2, title: "B", last_activity: now - 1 })];
+    render(App, { backend });
+    await screen.findAllByTestId("thread-row");
+    await fireEvent.keyDown(window, { key: "ArrowDown", altKey: true });
+    await waitFor(() => expect(backend.calls).toContain("open 1"));
+    await fireEvent.keyDown(window, { key: "ArrowDown", altKey: true });
+    await waitFor(() => expect(backend.calls).toContain("open 2"));
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    expect(await screen.findByTestId("new-conversation-dialog")).toBeTruthy();
+  });
 });
