@@ -21,8 +21,9 @@ pub const Q_MAX: u8 = 92;
 pub const Q_MIN: u8 = 40;
 /// The smallest longest side (pixels) we shrink an image to.
 pub const MIN_SIDE: u32 = 240;
-/// A first guess at JPEG bytes per pixel at [`Q_GOOD`] for a photo, to pick the first scale.
-const BYTES_PER_PIXEL_GUESS: f64 = 0.3;
+/// A first guess at JPEG bytes per pixel at [`Q_GOOD`] for a photo (phone photos come out at
+/// 0.1–0.2), to pick the first scale; a wrong guess costs one more step.
+const BYTES_PER_PIXEL_GUESS: f64 = 0.15;
 /// Scale-search steps, at most.
 const MAX_SCALE_STEPS: usize = 6;
 
