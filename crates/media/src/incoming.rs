@@ -57,7 +57,8 @@ pub struct InspectedMedia {
     /// Sniffed from the bytes: label and store the part with this type.
     pub sniffed: Sniffed,
     pub size: u64,
-    /// Whether the declared type names the same thing as the sniffed one.
+    /// Whether the declared type names the same thing as the sniffed one (false when
+    /// nothing was declared). Informational only: nothing here acts on the declared type.
     pub declared_agrees: bool,
     pub show_as: ShowAs,
     /// For images we decoded.

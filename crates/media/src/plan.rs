@@ -11,7 +11,6 @@
 //! others, until every image either fits as it is or gets a re-encoding target.
 
 use crate::decode::{self, decodable};
-use crate::fit::{MIN_SIDE, Q_MIN};
 use crate::strip::{strip_jpeg, strip_png};
 use crate::{MediaError, MediaKind, Sniffed, headers, sniff};
 
@@ -36,8 +35,8 @@ pub const GIF_ANIMATED_MAX: u64 = 600 * 1024;
 pub const OUTGOING_MAX_PIXELS: u64 = 64_000_000;
 /// Decoder memory allowed for one outgoing image.
 pub(crate) const OUTGOING_MAX_ALLOC: u64 = 1024 * 1024 * 1024;
-/// The least we plan to give a re-encoded image: about a [`MIN_SIDE`]-pixel JPEG at
-/// [`Q_MIN`].
+/// The least we plan to give a re-encoded image: about a [`MIN_SIDE`](crate::MIN_SIDE)-pixel
+/// JPEG at [`Q_MIN`](crate::Q_MIN).
 pub const MIN_IMAGE_BYTES: u64 = 16 * 1024;
 /// Sinch's account-level upload limit for one image, audio or video part ("1000 KB",
 /// brief §5), read as the smaller of 1,000,000 and 1,024,000 bytes.
@@ -258,9 +257,7 @@ pub fn plan_outgoing_with(
     if available < MIN_IMAGE_BYTES * open.len() as u64 {
         let needed = budget_bytes - available + MIN_IMAGE_BYTES * open.len() as u64;
         return Err(MediaError::TooLarge {
-            what: format!(
-                "the message, with its images at their smallest ({MIN_SIDE} px, quality {Q_MIN})"
-            ),
+            what: format!("the message, leaving each image at least {MIN_IMAGE_BYTES} bytes"),
             size: needed,
             limit: budget_bytes,
         });
