@@ -150,20 +150,21 @@ fn sigkill_at_random_moments_loses_nothing_and_doubles_only_in_the_window() {
         Some("tok\n"),
     );
 
+    let writer = open(&data);
     let mut rng = fastrand::Rng::with_seed(0x6c_7eed);
     let started = Instant::now();
     let mut queued = 0;
     let mut kills = 0;
     while queued < SENDS || started.elapsed() < Duration::from_millis(INBOUND as u64 * 60 + 500) {
         let mut poller = start_poller(&data);
-        let until = Instant::now() + Duration::from_millis(rng.u64(80..700));
+        let until = Instant::now() + Duration::from_millis(rng.u64(100..1200));
         while Instant::now() < until {
-            if queued < SENDS && rng.u8(..4) == 0 {
+            if queued < SENDS && rng.bool() {
                 // Another process (the app, a script) queues while the engine runs.
-                queue(&data, queued);
+                queue(&writer, queued);
                 queued += 1;
             } else {
-                std::thread::sleep(Duration::from_millis(rng.u64(5..40)));
+                std::thread::sleep(Duration::from_millis(rng.u64(5..25)));
             }
         }
         poller.kill().unwrap();
@@ -257,8 +258,7 @@ fn sigkill_at_random_moments_loses_nothing_and_doubles_only_in_the_window() {
 
 /// Writes "out N" to its own recipient into the outbox, as `groupline send --queue-only`
 /// does, from this process.
-fn queue(data: &Path, n: usize) {
-    let session = open(data);
+fn queue(session: &engine::Session, n: usize) {
     let options = engine::LaunchOptions {
         config_file: None,
         ..Default::default()
@@ -272,7 +272,7 @@ fn queue(data: &Path, n: usize) {
         subject: None,
         attachments: vec![],
     };
-    engine::queue(&session, &options, &draft, now_ms()).unwrap();
+    engine::queue(session, &options, &draft, now_ms()).unwrap();
 }
 
 fn now_ms() -> i64 {
