@@ -35,6 +35,7 @@
 //! - **WebP and BMP** are converted to JPEG; transparency is flattened onto white.
 //! - **Incoming** errors mean "don't show it inline", never "drop it".
 
+mod accept;
 mod carrier;
 mod decode;
 mod error;

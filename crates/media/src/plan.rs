@@ -10,7 +10,8 @@
 //! (after metadata is stripped) is sent as it is and the rest is shared again among the
 //! others, until every image either fits as it is or gets a re-encoding target.
 
-use crate::decode::{self, decodable};
+use crate::accept::accept;
+use crate::decode;
 use crate::strip::{strip_jpeg, strip_png};
 use crate::{MediaError, MediaKind, Sniffed, headers, sniff};
 
@@ -339,31 +340,6 @@ fn image_facts(index: usize, bytes: &[u8], sniffed: &Sniffed, pixels: u64) -> Im
         }
         _ => facts(None, ReencodeReason::Convert),
     }
-}
-
-/// Refuses what MMS can't carry (or we can't convert), naming what to do instead.
-fn accept(file_name: &str, sniffed: &Sniffed) -> Result<(), MediaError> {
-    let hint = match sniffed.content_type {
-        ct if decodable(ct) => return Ok(()),
-        "image/heic" | "image/heif" => {
-            "this build has no HEIC decoder: export the photo as JPEG (on an iPhone, Settings \
-             > Camera > Formats > Most Compatible) and attach that"
-        }
-        "image/avif" => "export the picture as JPEG and attach that",
-        "image/svg+xml" => "export the drawing as PNG or JPEG and attach that",
-        "video/quicktime" => "export the video as MP4 and attach that",
-        "video/3gpp2" => "export the video as MP4 and attach that",
-        "audio/mp4" => "export the recording as MP3 and attach that",
-        "application/smil" => "Groupline writes the message's SMIL itself",
-        "video/mp4" | "video/3gpp" | "audio/mpeg" | "audio/amr" | "audio/amr-wb" | "audio/wav"
-        | "text/vcard" | "application/pdf" | "text/plain" => return Ok(()),
-        _ => "MMS carries pictures, video, audio, contacts (vCard), PDF and text",
-    };
-    Err(MediaError::UnsupportedType {
-        file_name: file_name.to_owned(),
-        content_type: sniffed.content_type.to_owned(),
-        hint,
-    })
 }
 
 fn fixed_description(parts: &[PlannedPart], text_bytes: u64) -> String {
