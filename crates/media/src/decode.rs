@@ -11,7 +11,7 @@ use crate::{MediaError, Sniffed};
 
 /// How much an image may be before we refuse to decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DecodeBounds {
+pub(crate) struct DecodeBounds {
     /// Width × height as announced by the header.
     pub max_pixels: u64,
     /// Bytes the decoder may allocate (the `image` crate's `Limits::max_alloc`).

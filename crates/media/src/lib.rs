@@ -49,7 +49,6 @@ mod strip;
 mod thumbnail;
 
 pub use carrier::{Carrier, KNOWN_CARRIERS, Route, tightest_limit, tightest_limit_on};
-pub use decode::DecodeBounds;
 pub use error::MediaError;
 pub use fit::{MIN_SIDE, Q_GOOD, Q_MAX, Q_MIN};
 pub use incoming::{IncomingBounds, InspectedMedia, ShowAs, inspect_incoming};
@@ -62,4 +61,4 @@ pub use plan::{
     SINCH_MEDIA_PART_LIMIT, overhead_bytes, plan_outgoing, plan_outgoing_with,
 };
 pub use sniff::{MediaKind, Sniffed, sniff};
-pub use thumbnail::{Thumbnail, thumbnail};
+pub use thumbnail::Thumbnail;

@@ -24,7 +24,7 @@ pub struct Thumbnail {
 }
 
 /// `image` scaled to fit `max_side` on its longest side (never enlarged), encoded.
-pub fn thumbnail(image: &DynamicImage, max_side: u32) -> Thumbnail {
+pub(crate) fn thumbnail(image: &DynamicImage, max_side: u32) -> Thumbnail {
     let max_side = max_side.max(1);
     let small = if image.width().max(image.height()) > max_side {
         image.thumbnail(max_side, max_side)
