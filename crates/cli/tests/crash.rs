@@ -135,6 +135,8 @@ fn sigkill_at_random_moments_loses_nothing_and_doubles_only_in_the_window() {
         None,
     );
     run_ok(sub(&data, &["config", "use", "sim"]), None);
+    // The test runs at any hour; quiet hours would hold every send until morning.
+    run_ok(sub(&data, &["config", "set", "quiet_hours", "off"]), None);
     run_ok(
         sub(
             &data,

@@ -25,6 +25,28 @@ impl Clock for SystemClock {
     }
 }
 
+/// The machine's clock moved by a fixed offset: time flows as usual from another instant
+/// (tests pin the time of day that quiet hours see without freezing retries).
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    pub offset_ms: i64,
+}
+
+impl OffsetClock {
+    /// A clock that reads `at_ms` now.
+    pub fn starting_at(at_ms: i64) -> Self {
+        OffsetClock {
+            offset_ms: at_ms - SystemClock.now_ms(),
+        }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.offset_ms
+    }
+}
+
 /// `2026-01-02T03:04:05Z` (UTC, whole seconds, as Sinch writes TimeStamp).
 pub fn xs_date_time(ms: i64) -> String {
     let at = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))

@@ -93,10 +93,26 @@ pub async fn launch_with(
     let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
     session.set_region(&loaded.config.default_region)?;
     if options.force_demo {
-        return launch_demo(session, &options.demo, clock, seed).await;
+        return launch_demo(
+            session,
+            &options.demo,
+            clock,
+            seed,
+            loaded.config.quiet_hours,
+        )
+        .await;
     }
     let provider = match loaded.provider()? {
-        Provider::Demo => return launch_demo(session, &options.demo, clock, seed).await,
+        Provider::Demo => {
+            return launch_demo(
+                session,
+                &options.demo,
+                clock,
+                seed,
+                loaded.config.quiet_hours,
+            )
+            .await;
+        }
         Provider::Mm7(p) => p,
     };
     let profile = &provider.profile;
@@ -165,6 +181,7 @@ pub async fn launch_with(
         relay_key,
         retry: RetryPolicy::default(),
         seed,
+        quiet_hours: loaded.config.quiet_hours,
     };
     match Engine::new(session, config, clock) {
         Ok(engine) => Ok(Launched {
@@ -186,6 +203,7 @@ async fn launch_demo(
     options: &DemoOptions,
     clock: Arc<dyn Clock>,
     seed: u64,
+    quiet_hours: bool,
 ) -> Result<Launched, EngineError> {
     let demo = Demo::start(session.data_dir().path(), options).await?;
     demo.seed_contacts(&session, clock.now_ms())?;
@@ -195,6 +213,7 @@ async fn launch_demo(
         relay_key: DEMO_RELAY_KEY.to_owned(),
         retry: RetryPolicy::default(),
         seed,
+        quiet_hours,
     };
     let engine = Engine::new(session, config, clock)?;
     Ok(Launched {
@@ -235,7 +254,15 @@ pub fn queue(
 ) -> Result<crate::outbound::compose::Composed, EngineError> {
     let (profile, number) = our_number(session, options)?;
     session.write(|w| w.add_account(&profile, &number, now).map(|_| ()))?;
-    crate::outbound::compose::compose(session, &number, draft, now)
+    let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
+    let rules = crate::outbound::compose::SendRules {
+        quiet_hours: loaded
+            .config
+            .quiet_hours
+            .then(compliance::QuietPolicy::default),
+        urgent: None,
+    };
+    crate::outbound::compose::compose(session, &number, draft, &rules, now)
 }
 
 /// A seed that differs between runs (for TransactionIDs and jitter in production).

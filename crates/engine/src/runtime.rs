@@ -28,6 +28,9 @@ pub struct EngineConfig {
     pub retry: RetryPolicy,
     /// Seeds TransactionIDs and jitter (tests fix it; the app draws one).
     pub seed: u64,
+    /// Hold messages until the recipients' quiet hours end (the configuration's
+    /// `quiet_hours`, on by default).
+    pub quiet_hours: bool,
 }
 
 /// The pipelines over one session.
@@ -39,6 +42,7 @@ pub struct Engine {
     events: Events,
     clock: Arc<dyn Clock>,
     our_number: String,
+    quiet_hours: bool,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -53,6 +57,7 @@ impl Engine {
     ) -> Result<Engine, EngineError> {
         let events = Events::default();
         let our_number = config.provider.sender.clone();
+        let quiet_hours = config.quiet_hours;
         let profile = config.provider.name.clone();
         let now = clock.now_ms();
         session.write(|w| w.add_account(&profile, &our_number, now).map(|_| ()))?;
@@ -84,6 +89,7 @@ impl Engine {
             events,
             clock,
             our_number,
+            quiet_hours,
             shutdown,
             tasks: Vec::new(),
         })
@@ -127,13 +133,32 @@ impl Engine {
     /// Writes a message and its jobs (durable before anything is sent) and wakes the
     /// outbox.
     pub async fn send(&self, draft: Draft) -> Result<Composed, EngineError> {
+        self.send_with(draft, None).await
+    }
+
+    /// [`Engine::send`] now even in the recipients' quiet hours, for the recorded `reason`
+    /// (an incident is not marketing).
+    pub async fn send_urgent(&self, draft: Draft, reason: String) -> Result<Composed, EngineError> {
+        self.send_with(draft, Some(reason)).await
+    }
+
+    async fn send_with(
+        &self,
+        draft: Draft,
+        urgent: Option<String>,
+    ) -> Result<Composed, EngineError> {
         let session = self.session.clone();
         let our = self.our_number.clone();
         let now = self.clock.now_ms();
-        let composed =
-            tokio::task::spawn_blocking(move || compose::compose(&session, &our, &draft, now))
-                .await
-                .map_err(|e| EngineError::Runtime(e.to_string()))??;
+        let rules = compose::SendRules {
+            quiet_hours: self.quiet_hours.then(compliance::QuietPolicy::default),
+            urgent,
+        };
+        let composed = tokio::task::spawn_blocking(move || {
+            compose::compose(&session, &our, &draft, &rules, now)
+        })
+        .await
+        .map_err(|e| EngineError::Runtime(e.to_string()))??;
         self.outbox.wake();
         Ok(composed)
     }

@@ -137,6 +137,16 @@ impl Session {
         Ok(())
     }
 
+    /// A number in its canonical form (E.164 for phone numbers) under the session's region.
+    pub fn canonical(&self, raw: &str) -> Result<String, EngineError> {
+        Ok(self
+            .store()?
+            .numbering_plan()
+            .canonical(raw)?
+            .as_str()
+            .to_owned())
+    }
+
     /// A number's standing in the consent ledger.
     pub fn consent_status(&self, number: &str) -> Result<store::ConsentStatus, EngineError> {
         Ok(self.store()?.consent_status(number)?)

@@ -4,14 +4,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use engine::Clock;
+use engine::clock::OffsetClock;
 use engine::inbound::relay_client::RelayEndpoint;
 use engine::outbound::compose::{Attachment, Audience, Draft};
 use engine::outbound::policy::RetryPolicy;
 use engine::provider::ProviderEndpoint;
 use engine::store::{DeliveryState, MessageQuery, MessageState, ThreadKind, ThreadListQuery};
-use engine::{DataDir, Engine, EngineConfig, Session, SystemClock};
+use engine::{DataDir, Engine, EngineConfig, Session};
 
 const OUR: &str = "12025550100";
+
+/// Today at 18:00 UTC (1 or 2 pm in Washington, DC, where the test numbers are): inside
+/// quiet hours' window, so tests pass at any hour they run.
+fn midday() -> OffsetClock {
+    let now = engine::SystemClock.now_ms();
+    let day = now - now.rem_euclid(86_400_000);
+    OffsetClock::starting_at(day + 18 * 3_600_000)
+}
 
 struct Rig {
     _dir: tempfile::TempDir,
@@ -63,8 +73,9 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
                 max_attempts: 6,
             },
             seed: 42,
+            quiet_hours: true,
         },
-        Arc::new(SystemClock),
+        Arc::new(midday()),
     )
     .unwrap();
     Rig {
@@ -562,6 +573,87 @@ async fn a_photo_too_big_for_the_carrier_is_downscaled_before_it_is_stored() {
         .await
         .unwrap_err();
     assert_eq!(refused.code(), engine::ErrorCode::MediaRefused);
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_composed_in_quiet_hours_waits_for_the_window_unless_urgent() {
+    let rig = rig(mmsc_sim::SimConfig::default(), |_| {}).await;
+    let session = rig.engine.session().clone();
+    let now = engine::SystemClock.now_ms();
+    let day = now - now.rem_euclid(86_400_000);
+    // 03:00 UTC is 22:00 or 23:00 in Washington: after the 21:00 close.
+    let night = Arc::new(OffsetClock::starting_at(day + 3 * 3_600_000));
+    let engine = Engine::new(
+        session.clone(),
+        EngineConfig {
+            provider: engine::provider::ProviderEndpoint::new(
+                "sim",
+                rig.sim.submit_url(),
+                "groupline-demo",
+                OUR,
+            ),
+            relay: RelayEndpoint {
+                url: format!("http://{}", rig.relay.addr),
+                token: "t0ken".into(),
+            },
+            relay_key: "test-relay".into(),
+            retry: RetryPolicy::default(),
+            seed: 1,
+            quiet_hours: true,
+        },
+        night.clone(),
+    )
+    .unwrap();
+    let draft = |text: &str| Draft {
+        audience: Audience::People(vec!["2025550111".into(), "3055550122".into()]),
+        text: text.into(),
+        subject: None,
+        attachments: vec![],
+    };
+    let held = engine.send(draft("Showing moved to 10am")).await.unwrap();
+    let at = held.scheduled_at.expect("held for quiet hours");
+    // 08:00 in Washington is 12:00 or 13:00 UTC the next day.
+    assert!(
+        at > night.now_ms() && at <= day + 86_400_000 + 13 * 3_600_000,
+        "{at}"
+    );
+    let jobs = session.due_jobs(i64::MAX, 10).unwrap();
+    assert!(jobs.iter().all(|j| {
+        j.next_attempt_at == at
+            && j.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("quiet hours"))
+    }));
+    engine
+        .drain_outbox(Duration::from_millis(100))
+        .await
+        .unwrap();
+    assert!(
+        accepted_submits(&rig.sim).is_empty(),
+        "nothing goes out at night"
+    );
+
+    let urgent = engine
+        .send_urgent(
+            draft("Tow truck is outside now"),
+            "incident: vehicle recovery".into(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(urgent.scheduled_at, None);
+    engine
+        .drain_outbox(Duration::from_millis(100))
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted_submits(&rig.sim).len(),
+        2,
+        "the urgent message went to both"
+    );
+    engine.shutdown().await;
     rig.engine.shutdown().await;
     rig.sim.shutdown().await;
     rig.relay.shutdown().await;

@@ -69,6 +69,10 @@ pub struct Config {
     pub active_profile: Option<String>,
     pub profiles: BTreeMap<String, ProviderProfile>,
     pub relay: RelaySettings,
+    /// Hold messages composed outside 8:00–21:00 (8:00–20:00 in FL and OK) in each
+    /// recipient's local time until the window opens. Off only for a deployment whose
+    /// counsel says the federal rule does not apply (and for tests pinned to no clock).
+    pub quiet_hours: bool,
     /// Keys this version does not know, kept so that saving never drops them.
     #[serde(flatten)]
     pub unknown: toml::Table,
@@ -81,6 +85,7 @@ impl Default for Config {
             active_profile: None,
             profiles: BTreeMap::new(),
             relay: RelaySettings::default(),
+            quiet_hours: true,
             unknown: toml::Table::new(),
         }
     }

@@ -8,6 +8,7 @@ use super::{Config, ConfigError, RelayMode};
 pub const SETTABLE_KEYS: &[&str] = &[
     "default_region",
     "active_profile",
+    "quiet_hours",
     "relay.url",
     "relay.listen",
     "relay.provider_username",
@@ -47,6 +48,13 @@ impl Config {
         let optional = |v: &str| (!v.is_empty()).then(|| v.to_string());
         match key {
             "default_region" => self.default_region = value.trim().to_ascii_uppercase(),
+            "quiet_hours" => {
+                self.quiet_hours = match value.trim().to_ascii_lowercase().as_str() {
+                    "true" | "on" | "yes" => true,
+                    "false" | "off" | "no" => false,
+                    _ => return Err(ConfigError::invalid(key, "is on or off")),
+                }
+            }
             "active_profile" => match value {
                 "" => self.active_profile = None,
                 name => self.use_profile(name)?,

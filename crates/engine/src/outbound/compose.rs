@@ -42,6 +42,15 @@ pub struct Draft {
     pub attachments: Vec<Attachment>,
 }
 
+/// How compose applies the send-time rules.
+#[derive(Debug, Clone, Default)]
+pub struct SendRules {
+    /// Quiet hours by the recipients' local time; `None` sends at once.
+    pub quiet_hours: Option<compliance::QuietPolicy>,
+    /// An agent's reason to send now despite quiet hours (incident coordination).
+    pub urgent: Option<String>,
+}
+
 /// What composing wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Composed {
@@ -54,6 +63,8 @@ pub struct Composed {
     pub jobs: usize,
     /// Participants left out because they opted out (no SubmitReq is made for them).
     pub skipped_opted_out: Vec<String>,
+    /// When the message goes out, if quiet hours hold it (Unix ms).
+    pub scheduled_at: Option<i64>,
 }
 
 /// Writes `draft` from `our_number` at `now`: the message(s), parts and outbox jobs.
@@ -61,6 +72,7 @@ pub fn compose(
     session: &Session,
     our_number: &str,
     draft: &Draft,
+    rules: &SendRules,
     now: i64,
 ) -> Result<Composed, EngineError> {
     if draft.text.trim().is_empty() && draft.attachments.is_empty() {
@@ -79,7 +91,7 @@ pub fn compose(
             let thread = session.thread_summary(*id)?;
             if thread.kind == ThreadKind::Broadcast {
                 let people = thread.participants.into_iter().map(|p| p.address).collect();
-                return write_broadcast(session, our_number, draft, people, now);
+                return write_broadcast(session, our_number, draft, rules, people, now);
             }
             Some(
                 thread
@@ -95,7 +107,7 @@ pub fn compose(
         }
         Audience::Broadcast(people) => {
             check_count(people.len(), MAX_BROADCAST, "a broadcast")?;
-            return write_broadcast(session, our_number, draft, people.clone(), now);
+            return write_broadcast(session, our_number, draft, rules, people.clone(), now);
         }
     };
     let members = match (&draft.audience, thread_members) {
@@ -115,6 +127,7 @@ pub fn compose(
             }
         )));
     }
+    let scheduled_at = quiet_hours_hold(session, rules, &allowed, now)?;
     session.write(|w| {
         let thread_id = match &draft.audience {
             Audience::Thread(id) => *id,
@@ -125,14 +138,64 @@ pub fn compose(
         };
         let message_id = write_message(w, thread_id, our_number, draft, now)?;
         let jobs = w.queue_outgoing(message_id, allowed.iter().map(String::as_str), now)?;
+        hold(w, &jobs, scheduled_at)?;
         Ok(Composed {
             thread_id,
             message_id,
             sent_as: vec![(thread_id, message_id)],
             jobs: jobs.len(),
             skipped_opted_out: skipped.clone(),
+            scheduled_at,
         })
     })
+}
+
+/// When quiet hours let every one of `recipients` be texted, if not now. For a group the
+/// strictest window wins (the first instant all of them are inside theirs).
+fn quiet_hours_hold(
+    session: &Session,
+    rules: &SendRules,
+    recipients: &[String],
+    now: i64,
+) -> Result<Option<i64>, EngineError> {
+    let Some(policy) = &rules.quiet_hours else {
+        return Ok(None);
+    };
+    let canonical = recipients
+        .iter()
+        .map(|r| session.canonical(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let at = match compliance::next_allowed(now, &canonical, policy) {
+        Ok(compliance::Allowed::Now) => return Ok(None),
+        Ok(compliance::Allowed::At(at)) => at,
+        Err(e) => return Err(EngineError::Compose(format!("quiet hours: {e}"))),
+    };
+    if let Some(reason) = &rules.urgent {
+        tracing::warn!(
+            reason,
+            "sent during the recipients' quiet hours, marked urgent"
+        );
+        return Ok(None);
+    }
+    Ok(Some(at))
+}
+
+/// Holds `jobs` until `at`, visible in the outbox with the reason.
+fn hold(
+    w: &mut store::Writer<'_>,
+    jobs: &[store::JobId],
+    at: Option<i64>,
+) -> Result<(), store::StoreError> {
+    if let Some(at) = at {
+        let reason = format!(
+            "scheduled for {} (the recipients' quiet hours)",
+            crate::clock::xs_date_time(at)
+        );
+        for job in jobs {
+            w.retry_job(*job, &reason, at)?;
+        }
+    }
+    Ok(())
 }
 
 /// Splits numbers into those we may text and those who opted out.
@@ -170,6 +233,7 @@ fn write_broadcast(
     session: &Session,
     our_number: &str,
     draft: &Draft,
+    rules: &SendRules,
     people: Vec<String>,
     now: i64,
 ) -> Result<Composed, EngineError> {
@@ -179,6 +243,11 @@ fn write_broadcast(
             "every recipient of this broadcast opted out (STOP)".into(),
         ));
     }
+    // Individual texts: each waits only for its own recipient's window.
+    let holds = allowed
+        .iter()
+        .map(|p| quiet_hours_hold(session, rules, std::slice::from_ref(p), now))
+        .collect::<Result<Vec<_>, _>>()?;
     session.write(|w| {
         let record_thread = w
             .resolve_broadcast(people.iter().map(String::as_str), now)?
@@ -188,10 +257,12 @@ fn write_broadcast(
         w.set_message_state(record, MessageState::Sent)?;
         let mut sent_as = Vec::with_capacity(allowed.len());
         let mut jobs = 0;
-        for person in &allowed {
+        for (person, at) in allowed.iter().zip(&holds) {
             let thread = w.resolve_thread([person.as_str()], now)?.id;
             let copy = write_message(w, thread, our_number, draft, now)?;
-            jobs += w.queue_outgoing(copy, [person.as_str()], now)?.len();
+            let queued = w.queue_outgoing(copy, [person.as_str()], now)?;
+            hold(w, &queued, *at)?;
+            jobs += queued.len();
             sent_as.push((thread, copy));
         }
         Ok(Composed {
@@ -200,6 +271,7 @@ fn write_broadcast(
             sent_as,
             jobs,
             skipped_opted_out: skipped.clone(),
+            scheduled_at: holds.iter().flatten().max().copied(),
         })
     })
 }
