@@ -109,6 +109,47 @@ pub fn may_send(w: &mut Writer<'_>, number: &str, message: MessageId) -> Result<
     }))
 }
 
+/// The automatic answer to HELP / INFO (CTIA: who we are, how to get help, rates, how to
+/// opt out).
+pub const HELP_REPLY: &str = "This number is used by our office to coordinate with you by text. \
+For help, reply here or call us at this number. Msg & data rates may apply. Reply STOP to opt out.";
+
+/// Answers a HELP / INFO from `from` at most once per 24 hours (the last answer is found
+/// in their direct thread, so the limit survives restarts). Runs after the inbound batch
+/// has committed: a crash in between loses only this courtesy reply, never a message.
+pub fn answer_help(
+    session: &crate::Session,
+    from: &str,
+    body: &str,
+    now: i64,
+) -> Result<bool, crate::EngineError> {
+    if !matches!(compliance::classify(body), Classification::Help { .. })
+        || session.consent_status(from)? == ConsentStatus::OptedOut
+    {
+        return Ok(false);
+    }
+    let thread = session.write(|w| w.resolve_thread([from], now))?.id;
+    let recent = session.thread(
+        thread,
+        &store::MessageQuery {
+            limit: 50,
+            before: None,
+        },
+    )?;
+    let last_answer = recent
+        .messages
+        .items
+        .iter()
+        .filter(|m| m.direction == Direction::Out && m.body == HELP_REPLY)
+        .map(|m| m.at)
+        .max();
+    if !compliance::help_reply_due(last_answer, now) {
+        return Ok(false);
+    }
+    session.write(|w| queue_direct(w, from, HELP_REPLY, now))?;
+    Ok(true)
+}
+
 /// Queues `text` to `number` alone, in its direct thread, from our (first) number.
 fn queue_direct(
     w: &mut Writer<'_>,

@@ -492,6 +492,30 @@ text = "don't stop the tow truck"
     assert_eq!(submits_to("12025550166"), 1);
     assert_eq!(submits_to("12025550111"), 1);
 
+    // HELP is answered once a day.
+    push_deliver(&rig.relay, "12025550111", "HELP", "dana-help-1").await;
+    push_deliver(&rig.relay, "12025550111", "help", "dana-help-2").await;
+    poll_until(&rig.engine, || {
+        session
+            .search(&engine::store::SearchQuery {
+                text: "rates".into(),
+                limit: 5,
+                after: None,
+            })
+            .map(|r| !r.messages.items.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        submits_to("12025550111"),
+        2,
+        "one group message and one HELP answer"
+    );
+
     // START re-opens the number with one confirmation.
     push_deliver(&rig.relay, "12025550166", "start", "tom-start").await;
     poll_until(&rig.engine, || {

@@ -163,11 +163,17 @@ impl Poller {
                 ..BatchReport::default()
             };
             let mut touched = Vec::new();
+            let mut stored = Vec::new();
             session.write(|w| {
                 for (received_at, inbound) in &parsed {
                     let received_at = if *received_at > 0 { *received_at } else { now };
                     match apply::write(w, inbound, received_at)? {
-                        Applied::Stored(_) => report.messages += 1,
+                        Applied::Stored(id) => {
+                            report.messages += 1;
+                            if let Inbound::Message(m) = inbound {
+                                stored.push((id, m.from.clone(), m.body.clone()));
+                            }
+                        }
                         Applied::Duplicate => report.duplicates += 1,
                         Applied::Report { message } => {
                             report.reports += 1;
@@ -186,6 +192,9 @@ impl Poller {
             })?;
             for id in touched {
                 session.settle_message_state(id)?;
+            }
+            for (_, from, body) in &stored {
+                crate::consent::answer_help(&session, from, body, now)?;
             }
             Ok(report)
         })
