@@ -2,7 +2,7 @@
 // given), tauri-driver on free ports, a fresh data directory, and a WebdriverIO session whose
 // keep-alive connection avoids the "connection reset" flakes seen with one-shot clients.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -72,6 +72,9 @@ function portOpen(port) {
 export async function startApp({ prepare } = {}) {
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
+  // The tests run at any hour; quiet hours (on by default) would hold a reply sent at
+  // night until morning. An explicit data dir keeps its configuration in it.
+  writeFileSync(join(dataDir, "config.toml"), "quiet_hours = false\n");
   prepare?.(dataDir);
   // The demo provider plays its story ten times faster and reports delivery in half a
   // second, so a test sees the whole demo in a few seconds.
