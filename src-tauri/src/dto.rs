@@ -82,11 +82,13 @@ impl From<store::ThreadKind> for ThreadKind {
     }
 }
 
-/// A participant: the canonical number and the contact's name when known.
+/// A participant: the canonical number, the contact's name when known, and whether they
+/// opted out (texted STOP): the engine sends them nothing more.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Participant {
     pub address: String,
     pub name: Option<String>,
+    pub opted_out: bool,
 }
 
 impl From<store::Participant> for Participant {
@@ -94,6 +96,7 @@ impl From<store::Participant> for Participant {
         Participant {
             address: p.address,
             name: p.name,
+            opted_out: false,
         }
     }
 }

@@ -30,19 +30,33 @@ fn limit(requested: Option<u32>, default: usize) -> usize {
     requested.map_or(default, |l| l as usize)
 }
 
+/// Marks the participants who opted out, from the consent ledger.
+fn with_consent(session: &Session, mut thread: ThreadSummary) -> Result<ThreadSummary, IpcError> {
+    for p in &mut thread.participants {
+        p.opted_out = session.consent_status(&p.address)? == engine::store::ConsentStatus::OptedOut;
+    }
+    Ok(thread)
+}
+
 pub fn list_threads(
     session: &Session,
     archived: bool,
     after: Option<String>,
     page_size: Option<u32>,
 ) -> Result<ThreadPage, IpcError> {
-    Ok(session
+    let mut page: ThreadPage = session
         .threads(&ThreadListQuery {
             archived,
             limit: limit(page_size, 50),
             after,
         })?
-        .into())
+        .into();
+    page.items = page
+        .items
+        .into_iter()
+        .map(|t| with_consent(session, t))
+        .collect::<Result<_, _>>()?;
+    Ok(page)
 }
 
 pub fn open_thread(
@@ -51,7 +65,7 @@ pub fn open_thread(
     before: Option<String>,
     page_size: Option<u32>,
 ) -> Result<ThreadView, IpcError> {
-    Ok(session
+    let mut view: ThreadView = session
         .thread(
             ThreadId(thread_id),
             &MessageQuery {
@@ -59,11 +73,13 @@ pub fn open_thread(
                 before,
             },
         )?
-        .into())
+        .into();
+    view.thread = with_consent(session, view.thread)?;
+    Ok(view)
 }
 
 pub fn thread_summary(session: &Session, thread_id: i64) -> Result<ThreadSummary, IpcError> {
-    Ok(session.thread_summary(ThreadId(thread_id))?.into())
+    with_consent(session, session.thread_summary(ThreadId(thread_id))?.into())
 }
 
 pub fn message(session: &Session, message_id: i64) -> Result<Message, IpcError> {
@@ -285,6 +301,41 @@ mod tests {
             })
             .collect();
         assert!(decode_attachments(&many).is_err());
+    }
+
+    #[test]
+    fn threads_say_who_opted_out() {
+        use engine::store::{ConsentKind, Evidence};
+        let dir = tempfile::tempdir().unwrap();
+        let data = engine::DataDir::resolve(Some(dir.path().to_path_buf()), None).unwrap();
+        let session = Session::open(data, 0).unwrap();
+        let thread = session
+            .write(|w| {
+                let t = w.resolve_thread(["2025550155", "2025550166"], 1)?;
+                w.record_consent(
+                    "2025550166",
+                    ConsentKind::OptOut,
+                    "keyword",
+                    &Evidence::Text("Stop.".into()),
+                    None,
+                    2,
+                )?;
+                Ok(t.id)
+            })
+            .unwrap();
+        let opted = |t: &ThreadSummary| {
+            t.participants
+                .iter()
+                .filter(|p| p.opted_out)
+                .map(|p| p.address.clone())
+                .collect::<Vec<_>>()
+        };
+        let page = list_threads(&session, false, None, None).unwrap();
+        assert_eq!(opted(&page.items[0]), vec!["+12025550166".to_owned()]);
+        let one = thread_summary(&session, thread.0).unwrap();
+        assert_eq!(opted(&one), vec!["+12025550166".to_owned()]);
+        let view = open_thread(&session, thread.0, None, None).unwrap();
+        assert_eq!(opted(&view.thread), vec!["+12025550166".to_owned()]);
     }
 
     #[test]

@@ -95,3 +95,19 @@ test("the demo's claim thread opens with its photos and a reply is delivered", a
     screenshotScreen(display, join(dir, "demo-thread-screen.png"));
   }
 });
+
+test("the listing group marks the buyer who texted Stop as opted out", async () => {
+  const { browser } = app;
+  await browser.waitUntil(
+    async () =>
+      browser.execute(() =>
+        Array.from(document.querySelectorAll('[data-testid="thread-row"]')).some(
+          (row) =>
+            row.querySelector('[data-testid="thread-title"]')?.textContent.includes("Tom Becker") &&
+            row.querySelector('[data-testid="opted-out"]') !== null,
+        ),
+      ),
+    { timeout: 30_000, timeoutMsg: "the listing group never showed an opted-out marker" },
+  );
+  await browser.saveScreenshot(join(screenshotDir(), "demo-opted-out.png"));
+});

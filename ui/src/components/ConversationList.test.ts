@@ -33,7 +33,7 @@ describe("ConversationList", () => {
         id: 3,
         kind: "direct",
         last_activity: now - 9000,
-        participants: [{ address: "+12025550155", name: null }],
+        participants: [{ address: "+12025550155", name: null, opted_out: true }],
         last_author: "+12025550100",
         last_preview: "See you at 3",
       }),
@@ -49,6 +49,9 @@ describe("ConversationList", () => {
     expect(screen.getAllByTestId("muted")).toHaveLength(1);
     const rows = screen.getAllByTestId("thread-row");
     expect(rows[0].querySelector('[data-testid="muted"]')).not.toBeNull();
+    const optedOut = screen.getAllByTestId("opted-out");
+    expect(optedOut).toHaveLength(1);
+    expect(rows[2].contains(optedOut[0])).toBe(true);
   });
 
   it("moves a thread to the top when an event says it changed, and hides archived ones", async () => {

@@ -169,4 +169,23 @@ describe("ConversationView", () => {
     expect(backend.sent[0]).toEqual({ to: { kind: "thread", thread_id: 1 }, text: "On my way", attachments: [] });
     expect(await screen.findByText("On my way")).toBeTruthy();
   });
+
+  it("says who opted out above the composer", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [
+      thread({
+        id: 1,
+        participants: [
+          { address: "+12025550155", name: "Priya Natarajan", opted_out: false },
+          { address: "+12025550166", name: "Tom Becker", opted_out: true },
+        ],
+      }),
+    ];
+    await open(backend);
+    const notice = await screen.findByTestId("opted-out-notice");
+    expect(notice.textContent?.replace(/\s+/g, " ").trim()).toBe(
+      "Tom Becker has opted out (texted STOP) and will not receive messages from this conversation.",
+    );
+    expect(screen.getAllByTestId("participant-opted-out")).toHaveLength(1);
+  });
 });

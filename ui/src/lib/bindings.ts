@@ -131,7 +131,9 @@ export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_b
 /**  A provider or relay could not be set up or started (bad URL, port in use, TLS). */
 "provider_unavailable" | 
 /**  A stored media file is missing or unreadable. */
-"media_unavailable" | "internal" | 
+"media_unavailable" | 
+/**  An attachment cannot be sent: its type, or a size that cannot be made to fit. */
+"media_refused" | "internal" | 
 /**  The configuration file cannot be parsed or holds a bad value (the message names the key). */
 "config_invalid" | 
 /**  The configuration file cannot be read or written. */
@@ -218,10 +220,14 @@ export type Part = {
  */
 export type PartDisplay = "image" | "video" | "audio" | "file";
 
-/**  A participant: the canonical number and the contact's name when known. */
+/**
+ *  A participant: the canonical number, the contact's name when known, and whether they
+ *  opted out (texted STOP): the engine sends them nothing more.
+ */
 export type Participant = {
 	address: string,
 	name: string | null,
+	opted_out: boolean,
 };
 
 /**  Who a new message goes to. */

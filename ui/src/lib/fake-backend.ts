@@ -17,8 +17,8 @@ export function thread(over: Partial<ThreadSummary> & { id: number }): ThreadSum
     kind: "group",
     title: null,
     participants: [
-      { address: "+12025550111", name: "Dana Reyes" },
-      { address: "+12025550122", name: "Sam Okafor" },
+      { address: "+12025550111", name: "Dana Reyes", opted_out: false },
+      { address: "+12025550122", name: "Sam Okafor", opted_out: false },
     ],
     created_at: 0,
     last_activity: Date.now(),
