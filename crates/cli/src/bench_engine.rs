@@ -31,6 +31,10 @@ pub struct SendBenchArgs {
     /// Group messages timed per mode.
     #[arg(long, default_value_t = 20)]
     rounds: usize,
+    /// The simulator answers each submit this late, as a real provider's round trip
+    /// (loopback alone hides what parallel sending saves).
+    #[arg(long, default_value_t = 0)]
+    provider_latency_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -51,7 +55,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    async fn start(common: &Common, name: &str) -> Result<Scratch, String> {
+    async fn start(common: &Common, name: &str, latency_ms: u64) -> Result<Scratch, String> {
         let data = DataDir::from_env(common.data_dir.clone()).map_err(|e| e.to_string())?;
         let dir = data
             .path()
@@ -66,6 +70,11 @@ impl Scratch {
         let sim = mmsc_sim::Simulator::start(
             mmsc_sim::SimConfig {
                 dlr_delay: Duration::from_secs(3600),
+                faults: mmsc_sim::FaultPlan {
+                    random_fraction: if latency_ms > 0 { 1.0 } else { 0.0 },
+                    random_faults: vec![mmsc_sim::Fault::Delay(latency_ms)],
+                    ..Default::default()
+                },
                 ..mmsc_sim::SimConfig::default()
             }
             .with_push_to(format!("http://{}/mm7", relay.addr)),
@@ -146,11 +155,12 @@ fn report(result: Result<serde_json::Value, String>) -> ExitCode {
 }
 
 async fn bench_send(args: &SendBenchArgs) -> Result<serde_json::Value, String> {
-    let scratch = Scratch::start(&args.common, "send").await?;
+    let scratch = Scratch::start(&args.common, "send", args.provider_latency_ms).await?;
     let people: Vec<String> = (0..args.participants)
         .map(|i| format!("+1202555{:04}", 2000 + i))
         .collect();
-    let mut out = json!({"participants": args.participants});
+    let mut out =
+        json!({"participants": args.participants, "provider_latency_ms": args.provider_latency_ms});
     for (mode, concurrency) in [("parallel", args.participants.max(1)), ("sequential", 1)] {
         let engine = scratch.engine(mode, concurrency)?;
         let mut times = Vec::with_capacity(args.rounds);
@@ -192,7 +202,7 @@ async fn bench_send(args: &SendBenchArgs) -> Result<serde_json::Value, String> {
 }
 
 async fn bench_inbound(args: &InboundBenchArgs) -> Result<serde_json::Value, String> {
-    let scratch = Scratch::start(&args.common, "inbound").await?;
+    let scratch = Scratch::start(&args.common, "inbound", 0).await?;
     let url = format!("http://{}/mm7", scratch.relay.addr);
     let client = reqwest::Client::new();
     let media: Vec<u8> = (0..args.size)
