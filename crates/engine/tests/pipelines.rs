@@ -69,8 +69,10 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
             relay_key: "test-relay".into(),
             retry: RetryPolicy {
                 base: Duration::from_millis(20),
-                max: Duration::from_millis(200),
-                max_attempts: 6,
+                // Above the 1 s floor a 3510 asks for, so throttling is retried as in
+                // production; small enough that tests stay quick.
+                max: Duration::from_millis(1500),
+                max_attempts: 10,
             },
             seed: 42,
             quiet_hours: true,
@@ -678,6 +680,57 @@ async fn a_message_composed_in_quiet_hours_waits_for_the_window_unless_urgent() 
         "the urgent message went to both"
     );
     engine.shutdown().await;
+    rig.engine.shutdown().await;
+    rig.sim.shutdown().await;
+    rig.relay.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_3510_is_retried_until_every_message_is_accepted_once() {
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            account: mmsc_sim::SinchAccount {
+                max_submits_per_second: Some(2),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let people: Vec<String> = (0..6).map(|i| format!("20255502{i:02}")).collect();
+    let composed = rig
+        .engine
+        .send(Draft {
+            audience: Audience::People(people),
+            text: "Everyone: the inspection is at 9".into(),
+            subject: None,
+            attachments: vec![],
+        })
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(20))
+        .await
+        .unwrap();
+    let throttled = rig
+        .sim
+        .log()
+        .iter()
+        .filter(|e| e.event == "submit" && e.status_code == Some(3510))
+        .count();
+    assert!(throttled > 0, "the simulator throttled some submits");
+    let accepted = accepted_submits(&rig.sim);
+    assert_eq!(accepted.len(), 6, "each participant accepted exactly once");
+    let m = session.message(composed.message_id).unwrap();
+    assert!(
+        m.deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Accepted),
+        "{:?}",
+        m.deliveries
+    );
     rig.engine.shutdown().await;
     rig.sim.shutdown().await;
     rig.relay.shutdown().await;

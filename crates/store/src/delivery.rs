@@ -193,6 +193,36 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// Matches a delivery report whose MessageID we never learned to the latest submit to
+    /// `recipient` still unconfirmed (sent, no readable answer) since `since`, records the
+    /// MessageID on it and applies `update`. Returns its message, or `None` when there is
+    /// no such submit (the report is about something this store did not send).
+    pub fn adopt_unconfirmed(
+        &mut self,
+        recipient: &str,
+        since: i64,
+        update: &DeliveryUpdate<'_>,
+    ) -> Result<Option<MessageId>, StoreError> {
+        let canonical = self.canonical(recipient)?;
+        let message: Option<MessageId> = self
+            .conn()
+            .prepare_cached(
+                "SELECT message_id FROM deliveries INDEXED BY deliveries_unconfirmed
+                 WHERE recipient = ?1 AND state = 1 AND provider_message_id IS NULL
+                   AND queued_at >= ?2
+                 ORDER BY queued_at DESC LIMIT 1",
+            )?
+            .query_row(params![canonical.as_str(), since], |r| r.get(0))
+            .optional()?;
+        let Some(message) = message else {
+            return Ok(None);
+        };
+        self.update_delivery(message, recipient, update)?;
+        Ok(Some(message))
+    }
+}
+
 /// The delivery rows of `messages` (all in `thread`), by recipient.
 pub(crate) fn deliveries_of(
     conn: &rusqlite::Connection,

@@ -92,6 +92,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "deliveries_clustered_by_thread",
         sql: include_str!("../migrations/0013_deliveries_clustered_by_thread.sql"),
     },
+    Migration {
+        version: 14,
+        name: "unconfirmed_submits",
+        sql: include_str!("../migrations/0014_unconfirmed_submits.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

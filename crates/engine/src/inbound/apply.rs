@@ -9,6 +9,11 @@ use store::{DeliveryState, DeliveryUpdate, Direction, MessageState, NewMessage, 
 
 use crate::clock::parse_xs_date_time;
 
+/// How far back an unconfirmed submit may be matched to a delivery report that names a
+/// MessageID we never learned (reports come within minutes; a day leaves room for a
+/// relay that was offline).
+const ADOPT_WITHIN_MS: i64 = 24 * 3_600_000;
+
 /// A part of an inbound message, checked and thumbnailed.
 #[derive(Debug, Clone)]
 pub struct InboundPart {
@@ -214,17 +219,21 @@ pub fn write(
             Ok(Applied::Stored(added.id))
         }
         Inbound::Report(r) => {
-            let matched = w.update_delivery_by_provider_id(
-                &r.provider_message_id,
-                &r.recipient,
-                &DeliveryUpdate {
-                    state: r.state,
-                    provider_message_id: Some(&r.provider_message_id),
-                    status_code: None,
-                    status_text: r.status_text.as_deref(),
-                    at: r.at.unwrap_or(received_at),
-                },
-            )?;
+            let update = DeliveryUpdate {
+                state: r.state,
+                provider_message_id: Some(&r.provider_message_id),
+                status_code: None,
+                status_text: r.status_text.as_deref(),
+                at: r.at.unwrap_or(received_at),
+            };
+            let mut matched =
+                w.update_delivery_by_provider_id(&r.provider_message_id, &r.recipient, &update)?;
+            if matched.is_none() {
+                // A submit whose answer we never read (timeout, garbled 200) learns its
+                // MessageID from its delivery report.
+                matched =
+                    w.adopt_unconfirmed(&r.recipient, received_at - ADOPT_WITHIN_MS, &update)?;
+            }
             Ok(Applied::Report { message: matched })
         }
         Inbound::Skip(_) => Ok(Applied::Skipped),
