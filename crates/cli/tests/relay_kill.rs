@@ -259,7 +259,16 @@ async fn a_crash_between_body_and_index_hides_the_push_until_the_retry() {
     let entry = &page.entries[0];
     assert_eq!(entry.cursor, 1, "the aborted batch never took a cursor");
     assert_eq!(entry.summary.kind.as_deref(), Some("DeliveryReportReq"));
-    let log = sim.log();
+    // The relay stores the retry before it answers, and the simulator logs the push when
+    // the answer arrives: wait for that log line rather than race it.
+    let mut log = sim.log();
+    for _ in 0..200 {
+        if log.iter().any(|e| e.event == "push" && e.answered) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        log = sim.log();
+    }
     let pushes: Vec<_> = log.iter().filter(|e| e.event == "push").collect();
     assert!(pushes.len() >= 2, "a failed attempt, then the retry");
     assert!(!pushes[0].answered && pushes.last().unwrap().answered);
