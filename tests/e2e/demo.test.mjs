@@ -59,8 +59,11 @@ test("the demo's claim thread opens with its photos and a reply is delivered", a
         ),
       { timeout: 30_000, timeoutMsg: "no image thumbnail loaded" },
     );
-    const bodies = await browser.$$('[data-testid="message-body"]');
-    assert.ok(bodies.length >= 2, `expected messages, saw ${bodies.length}`);
+    // The story goes on arriving (live, from engine events) while the thread is open.
+    await browser.waitUntil(
+      async () => (await browser.$$('[data-testid="message-body"]')).length >= 2,
+      { timeout: 30_000, timeoutMsg: "the claim thread never showed a second message" },
+    );
 
     // Reply from the composer: Enter sends.
     const input = await browser.$('[data-testid="composer-input"]');

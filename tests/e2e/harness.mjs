@@ -81,6 +81,8 @@ export async function startApp({ prepare } = {}) {
   const env = {
     GROUPLINE_DEMO_TIME_SCALE: "0.1",
     GROUPLINE_DEMO_DLR_DELAY_MS: "500",
+    // No keyring daemon under Xvfb: say so instead of probing for one.
+    GROUPLINE_SECRETS: "file",
     ...process.env,
     GROUPLINE_DATA_DIR: dataDir,
     RUST_LOG: "info",
