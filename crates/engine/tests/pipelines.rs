@@ -281,12 +281,10 @@ async fn a_broadcast_is_separate_direct_messages_with_a_record() {
     ];
     let composed = rig
         .engine
-        .send(Draft {
-            audience: Audience::Broadcast(people),
-            text: "Open house Saturday 1-3pm".into(),
-            subject: None,
-            attachments: vec![],
-        })
+        .send(Draft::text(
+            Audience::Broadcast(people),
+            "Open house Saturday 1-3pm",
+        ))
         .await
         .unwrap();
     assert_eq!(composed.jobs, 3);
@@ -466,24 +464,20 @@ text = "don't stop the tow truck"
     // A group message now goes to Dana only; a direct one to Tom is refused up front.
     let composed = rig
         .engine
-        .send(Draft {
-            audience: Audience::People(vec!["2025550111".into(), "2025550166".into()]),
-            text: "Tow yard closes at 5".into(),
-            subject: None,
-            attachments: vec![],
-        })
+        .send(Draft::text(
+            Audience::People(vec!["2025550111".into(), "2025550166".into()]),
+            "Tow yard closes at 5",
+        ))
         .await
         .unwrap();
     assert_eq!(composed.jobs, 1);
     assert_eq!(composed.skipped_opted_out, ["2025550166"]);
     let refused = rig
         .engine
-        .send(Draft {
-            audience: Audience::People(vec!["2025550166".into()]),
-            text: "Are you there?".into(),
-            subject: None,
-            attachments: vec![],
-        })
+        .send(Draft::text(
+            Audience::People(vec!["2025550166".into()]),
+            "Are you there?",
+        ))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), engine::ErrorCode::InvalidInput);
@@ -633,11 +627,11 @@ async fn a_message_composed_in_quiet_hours_waits_for_the_window_unless_urgent() 
         night.clone(),
     )
     .unwrap();
-    let draft = |text: &str| Draft {
-        audience: Audience::People(vec!["2025550111".into(), "3055550122".into()]),
-        text: text.into(),
-        subject: None,
-        attachments: vec![],
+    let draft = |text: &str| {
+        Draft::text(
+            Audience::People(vec!["2025550111".into(), "3055550122".into()]),
+            text,
+        )
     };
     let held = engine.send(draft("Showing moved to 10am")).await.unwrap();
     let at = held.scheduled_at.expect("held for quiet hours");
@@ -702,12 +696,10 @@ async fn throttling_3510_is_retried_until_every_message_is_accepted_once() {
     let people: Vec<String> = (0..6).map(|i| format!("20255502{i:02}")).collect();
     let composed = rig
         .engine
-        .send(Draft {
-            audience: Audience::People(people),
-            text: "Everyone: the inspection is at 9".into(),
-            subject: None,
-            attachments: vec![],
-        })
+        .send(Draft::text(
+            Audience::People(people),
+            "Everyone: the inspection is at 9",
+        ))
         .await
         .unwrap();
     rig.engine

@@ -51,6 +51,18 @@ pub struct SendRules {
     pub urgent: Option<String>,
 }
 
+impl Draft {
+    /// A text-only message to `audience`.
+    pub fn text(audience: Audience, text: impl Into<String>) -> Self {
+        Draft {
+            audience,
+            text: text.into(),
+            subject: None,
+            attachments: Vec::new(),
+        }
+    }
+}
+
 /// What composing wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Composed {
