@@ -167,6 +167,11 @@ impl Session {
         Ok(self.store()?.message(id)?)
     }
 
+    /// The direct copies of a broadcast record message.
+    pub fn broadcast_copies(&self, record: MessageId) -> Result<Vec<MessageId>, EngineError> {
+        Ok(self.store()?.broadcast_copies(record)?)
+    }
+
     /// Where a stored media file (or thumbnail) lives.
     pub fn media_file(&self, sha256: &str) -> Result<std::path::PathBuf, EngineError> {
         Ok(self.store()?.media_file(sha256))

@@ -302,6 +302,12 @@ async fn a_broadcast_is_separate_direct_messages_with_a_record() {
         assert_eq!(t.participants.len(), 1);
         assert_eq!(session.message(*message).unwrap().state, MessageState::Sent);
     }
+    let copies: Vec<_> = composed.sent_as.iter().map(|(_, m)| *m).collect();
+    assert_eq!(
+        session.broadcast_copies(composed.message_id).unwrap(),
+        copies,
+        "the record links its copies"
+    );
     let record = session.thread_summary(composed.thread_id).unwrap();
     assert_eq!(record.kind, ThreadKind::Broadcast);
     assert_eq!(record.participants.len(), 3);

@@ -15,6 +15,7 @@
 
 mod accounts;
 pub mod address;
+mod broadcasts;
 mod consent;
 mod contacts;
 mod delivery;

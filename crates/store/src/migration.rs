@@ -97,6 +97,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "unconfirmed_submits",
         sql: include_str!("../migrations/0014_unconfirmed_submits.sql"),
     },
+    Migration {
+        version: 15,
+        name: "broadcast_copies",
+        sql: include_str!("../migrations/0015_broadcast_copies.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -272,6 +272,7 @@ fn write_broadcast(
         for (person, at) in allowed.iter().zip(&holds) {
             let thread = w.resolve_thread([person.as_str()], now)?.id;
             let copy = write_message(w, thread, our_number, draft, now)?;
+            w.link_broadcast_copy(record, copy)?;
             let queued = w.queue_outgoing(copy, [person.as_str()], now)?;
             hold(w, &queued, *at)?;
             jobs += queued.len();
