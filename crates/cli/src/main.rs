@@ -16,6 +16,7 @@ mod bench_engine;
 mod bench_relay;
 mod bench_store;
 mod config_cmd;
+mod consent_cmd;
 mod contacts_cmd;
 mod demo_cmd;
 mod mm7_cmd;
@@ -69,6 +70,8 @@ enum Command {
     Outbox(outbox_cmd::OutboxArgs),
     /// Run the engine against the embedded demo provider.
     Demo(demo_cmd::DemoArgs),
+    /// The consent ledger: list, export and import opt-ins and opt-outs.
+    Consent(consent_cmd::ConsentArgs),
     /// Show and edit the configuration: provider profiles, the relay, secrets.
     Config(config_cmd::ConfigArgs),
 }
@@ -127,6 +130,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Poll(args) => poll_cmd::run(args),
         Command::Outbox(args) => outbox_cmd::run(args),
         Command::Demo(args) => demo_cmd::run(args),
+        Command::Consent(args) => consent_cmd::run(args),
         Command::Config(args) => config_cmd::run(args),
     }
 }

@@ -157,6 +157,15 @@ impl Session {
         Ok(self.store()?.consent_history(number)?)
     }
 
+    /// The consent ledger in order, `limit` events after event id `after` (0 to start).
+    pub fn consent_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<store::ConsentEvent>, EngineError> {
+        Ok(self.store()?.consent_events(after, limit)?)
+    }
+
     /// One thread's header.
     pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
         Ok(self.store()?.thread(id)?)

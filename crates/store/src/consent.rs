@@ -132,6 +132,15 @@ impl Store {
         history(&self.conn, number.as_str())
     }
 
+    /// The whole ledger in order, `limit` events after event id `after` (0 to start).
+    pub fn consent_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<ConsentEvent>, StoreError> {
+        events_after(&self.conn, after, limit)
+    }
+
     /// The latest opt-in or opt-out of `number` decides.
     pub fn consent_status(&self, number: &str) -> Result<ConsentStatus, StoreError> {
         let number = self.plan.canonical(number)?;
@@ -145,23 +154,40 @@ fn history(conn: &rusqlite::Connection, number: &str) -> Result<Vec<ConsentEvent
                 "SELECT id, number, event, source, evidence_kind, evidence, evidence_message_id, agent, at
                  FROM consent_events WHERE number = ?1 ORDER BY id",
             )?
-            .query_map([number], |r| {
-                let evidence = match r.get::<_, String>(4)?.as_str() {
-                    "message" => Evidence::Message(r.get(6)?),
-                    "file" => Evidence::File(r.get(5)?),
-                    _ => Evidence::Text(r.get(5)?),
-                };
-                Ok(ConsentEvent {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    kind: ConsentKind::from_sql(&r.get::<_, String>(2)?)?,
-                    source: r.get(3)?,
-                    evidence,
-                    agent: r.get(7)?,
-                    at: r.get(8)?,
-                })
-            })?
+            .query_map([number], event_from_row)?
             .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The ledger from the start, `limit` events after event id `after` (0 for the first page).
+pub(crate) fn events_after(
+    conn: &rusqlite::Connection,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<ConsentEvent>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, number, event, source, evidence_kind, evidence, evidence_message_id, agent, at
+             FROM consent_events WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?
+        .query_map(params![after, limit as i64], event_from_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
+    let evidence = match r.get::<_, String>(4)?.as_str() {
+        "message" => Evidence::Message(r.get(6)?),
+        "file" => Evidence::File(r.get(5)?),
+        _ => Evidence::Text(r.get(5)?),
+    };
+    Ok(ConsentEvent {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        kind: ConsentKind::from_sql(&r.get::<_, String>(2)?)?,
+        source: r.get(3)?,
+        evidence,
+        agent: r.get(7)?,
+        at: r.get(8)?,
+    })
 }
 
 fn status(conn: &rusqlite::Connection, number: &str) -> Result<ConsentStatus, StoreError> {
