@@ -88,6 +88,27 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
     }
 }
 
+impl Rig {
+    async fn shutdown(self) {
+        self.engine.shutdown().await;
+        self.sim.shutdown().await;
+        self.relay.shutdown().await;
+    }
+}
+
+/// A rig whose simulator plays `script` (TOML) from the start.
+async fn scripted_rig(script: &str) -> Rig {
+    let script = mmsc_sim::Script::parse(script).unwrap();
+    rig(
+        mmsc_sim::SimConfig {
+            script: Some(script),
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await
+}
+
 fn accepted_submits(sim: &mmsc_sim::SimHandle) -> Vec<mmsc_sim::LogEvent> {
     sim.log()
         .into_iter()
@@ -147,7 +168,7 @@ fn png() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_conversation_both_ways_with_media_and_delivery_reports() {
-    let script = mmsc_sim::Script::parse(
+    let rig = scripted_rig(
         r#"
 name = "reply"
 our_number = "12025550100"
@@ -167,14 +188,6 @@ group = ["Sam", "Rick"]
 text = "Photo of the bumper"
 media = [{ kind = "jpeg", name = "bumper.jpg" }]
 "#,
-    )
-    .unwrap();
-    let rig = rig(
-        mmsc_sim::SimConfig {
-            script: Some(script),
-            ..Default::default()
-        },
-        |_| {},
     )
     .await;
     let session = rig.engine.session().clone();
@@ -265,9 +278,7 @@ media = [{ kind = "jpeg", name = "bumper.jpg" }]
     // Polling again finds nothing new: the cursor was stored with the batch.
     let again = rig.engine.poll_once(Duration::ZERO).await.unwrap();
     assert_eq!(again.messages, 0);
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -311,9 +322,7 @@ async fn a_broadcast_is_separate_direct_messages_with_a_record() {
     let record = session.thread_summary(composed.thread_id).unwrap();
     assert_eq!(record.kind, ThreadKind::Broadcast);
     assert_eq!(record.participants.len(), 3);
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,14 +401,12 @@ async fn every_provider_fault_ends_delivered_or_failed_never_stuck_or_doubled() 
             other => panic!("message {} ended {other:?}: {d:?}", m.body),
         }
     }
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_is_recorded_confirmed_once_and_blocks_later_sends_until_start() {
-    let script = mmsc_sim::Script::parse(
+    let rig = scripted_rig(
         r#"
 name = "stop"
 our_number = "12025550100"
@@ -425,14 +432,6 @@ from = "Dana"
 group = ["Tom"]
 text = "don't stop the tow truck"
 "#,
-    )
-    .unwrap();
-    let rig = rig(
-        mmsc_sim::SimConfig {
-            script: Some(script),
-            ..Default::default()
-        },
-        |_| {},
     )
     .await;
     let session = rig.engine.session().clone();
@@ -537,9 +536,7 @@ text = "don't stop the tow truck"
         .collect();
     use engine::store::ConsentKind::*;
     assert_eq!(kinds, [OptOut, ConfirmationSent, OptIn, ConfirmationSent]);
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -599,9 +596,7 @@ async fn a_photo_too_big_for_the_carrier_is_downscaled_before_it_is_stored() {
         .await
         .unwrap_err();
     assert_eq!(refused.code(), engine::ErrorCode::MediaRefused);
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -680,9 +675,7 @@ async fn a_message_composed_in_quiet_hours_waits_for_the_window_unless_urgent() 
         "the urgent message went to both"
     );
     engine.shutdown().await;
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -729,7 +722,5 @@ async fn throttling_3510_is_retried_until_every_message_is_accepted_once() {
         "{:?}",
         m.deliveries
     );
-    rig.engine.shutdown().await;
-    rig.sim.shutdown().await;
-    rig.relay.shutdown().await;
+    rig.shutdown().await;
 }
