@@ -342,7 +342,20 @@ pub(crate) fn busy() -> HttpResponse {
 
 /// A VASPErrorRsp in a SOAP Fault, echoing the request's TransactionID when known.
 fn fault(request: Option<&Envelope>, http: StatusCode, code: u16, text: &str) -> HttpResponse {
-    let body = Body::VASPErrorRsp(ErrorRsp {
+    fault_as(Body::VASPErrorRsp, request, http, code, text)
+}
+
+/// An MM7 error response of the given kind (VASPErrorRsp from us as the VASP's endpoint,
+/// RSErrorRsp when the relay answers as a provider would), echoing the request's
+/// TransactionID when known.
+pub(crate) fn fault_as(
+    kind: fn(ErrorRsp) -> Body,
+    request: Option<&Envelope>,
+    http: StatusCode,
+    code: u16,
+    text: &str,
+) -> HttpResponse {
+    let body = kind(ErrorRsp {
         status: Status {
             code: mm7::StatusCode(code),
             text: Some(text.to_owned()),

@@ -25,8 +25,7 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::CONTENT_TYPE;
 use hyper::{Request, Response, StatusCode};
-use mm7::message::ErrorRsp;
-use mm7::{Body, Envelope, Kind, Limits, SequentialIds, Status, TransferEncoding, Version};
+use mm7::{Body, Envelope, Kind, Limits, SequentialIds, TransferEncoding};
 use sha2::{Digest, Sha256};
 
 use crate::client_api::client_name;
@@ -301,22 +300,5 @@ fn accepted_message_id(http: u16, content_type: Option<&str>, body: &[u8]) -> Op
 
 /// An RSErrorRsp fault, as a provider would answer (echoing the request when known).
 fn fault(request: Option<&Envelope>, http: StatusCode, code: u16, text: &str) -> HttpResponse {
-    let body = Body::RSErrorRsp(ErrorRsp {
-        status: Status {
-            code: mm7::StatusCode(code),
-            text: Some(text.to_owned()),
-            details: None,
-        },
-        fault_code: None,
-        fault_string: None,
-    });
-    let envelope = match request {
-        Some(r) => r.respond(body),
-        None => {
-            let mut e = Envelope::new(&Version::default(), "", body);
-            e.transaction_id = None;
-            e
-        }
-    };
-    crate::provider_endpoint::mm7_response(http, &envelope)
+    crate::provider_endpoint::fault_as(Body::RSErrorRsp, request, http, code, text)
 }
