@@ -1,7 +1,10 @@
 //! The consent ledger: who agreed to be texted and who asked us to stop, with evidence.
 //!
-//! Invariant: append-only (the database refuses UPDATE and DELETE on it, migration 0008);
-//! a number's current standing is its latest opt-in or opt-out.
+//! Invariant: append-only (the database refuses UPDATE and DELETE on it, migrations 0008
+//! and 0016); a number's current standing is its latest opt-in or opt-out. Beside consent
+//! itself the ledger records what we told the person (the confirmation after an opt-out,
+//! the opt-out footer), and a separate append-only table the agents' quiet-hours
+//! overrides, with their reasons.
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -17,6 +20,9 @@ pub enum ConsentKind {
     OptOut,
     /// The one confirmation the rules allow after an opt-out.
     ConfirmationSent,
+    /// The opt-out footer ("Reply STOP to opt out") went with the first message this
+    /// number received from us.
+    DisclosureSent,
 }
 
 impl ConsentKind {
@@ -25,6 +31,7 @@ impl ConsentKind {
             ConsentKind::OptIn => "opt_in",
             ConsentKind::OptOut => "opt_out",
             ConsentKind::ConfirmationSent => "confirmation_sent",
+            ConsentKind::DisclosureSent => "disclosure_sent",
         }
     }
 
@@ -33,6 +40,7 @@ impl ConsentKind {
             "opt_in" => ConsentKind::OptIn,
             "opt_out" => ConsentKind::OptOut,
             "confirmation_sent" => ConsentKind::ConfirmationSent,
+            "disclosure_sent" => ConsentKind::DisclosureSent,
             other => return Err(crate::sql::bad_enum("consent_events.event", other)),
         })
     }
@@ -123,6 +131,39 @@ impl Writer<'_> {
         let number = self.canonical(number)?;
         status(self.conn(), number.as_str())
     }
+
+    /// [`Store::disclosed`] inside this transaction.
+    pub fn disclosed(&mut self, number: &str) -> Result<bool, StoreError> {
+        let number = self.canonical(number)?;
+        disclosed(self.conn(), number.as_str())
+    }
+
+    /// Records that `message` went out during its recipients' quiet hours because an agent
+    /// said why. Once per message: the reason given first stands.
+    pub fn record_quiet_hours_override(
+        &mut self,
+        message: MessageId,
+        reason: &str,
+        agent: Option<&str>,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO quiet_hours_overrides (message_id, reason, agent, at)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (message_id) DO NOTHING",
+            )?
+            .execute(params![message, reason.trim(), agent, at])?;
+        Ok(())
+    }
+}
+
+/// Why a message went out during quiet hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuietHoursOverride {
+    pub message_id: MessageId,
+    pub reason: String,
+    pub agent: Option<String>,
+    pub at: i64,
 }
 
 impl Store {
@@ -146,6 +187,43 @@ impl Store {
         let number = self.plan.canonical(number)?;
         status(&self.conn, number.as_str())
     }
+
+    /// Whether `number` has been sent the opt-out footer.
+    pub fn disclosed(&self, number: &str) -> Result<bool, StoreError> {
+        let number = self.plan.canonical(number)?;
+        disclosed(&self.conn, number.as_str())
+    }
+
+    /// The agent's reason for sending `message` during quiet hours, if it was.
+    pub fn quiet_hours_override(
+        &self,
+        message: MessageId,
+    ) -> Result<Option<QuietHoursOverride>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT message_id, reason, agent, at FROM quiet_hours_overrides
+                 WHERE message_id = ?1",
+            )?
+            .query_row([message], |r| {
+                Ok(QuietHoursOverride {
+                    message_id: r.get(0)?,
+                    reason: r.get(1)?,
+                    agent: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+}
+
+fn disclosed(conn: &rusqlite::Connection, number: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM consent_events
+                 WHERE number = ?1 AND event = 'disclosure_sent')",
+        )?
+        .query_row([number], |r| r.get(0))?)
 }
 
 fn history(conn: &rusqlite::Connection, number: &str) -> Result<Vec<ConsentEvent>, StoreError> {

@@ -40,19 +40,23 @@ mod write;
 
 pub use accounts::Account;
 pub use address::{Address, NumberingPlan, ParticipantKey};
-pub use consent::{ConsentEvent, ConsentKind, ConsentStatus, Evidence};
+pub use consent::{ConsentEvent, ConsentKind, ConsentStatus, Evidence, QuietHoursOverride};
 pub use contacts::{Contact, ContactInput, ContactQuery};
 pub use delivery::{Delivery, DeliveryState, DeliveryUpdate};
 pub use error::StoreError;
 pub use events::StoreEvent;
 pub use ids::{AccountId, ContactId, JobId, MessageId, PartId, ThreadId};
 pub use media::{StoredMedia, SweepReport};
-pub use messages::{AddedMessage, Direction, Message, MessageQuery, MessageState, NewMessage};
+pub use messages::{
+    AddedMessage, Direction, Message, MessageQuery, MessageState, MessagesAround, NewMessage,
+};
 pub use open::{DATABASE_FILE_NAME, MEDIA_DIR_NAME, Store};
 pub use outbox::OutboxJob;
 pub use page::{MAX_PAGE, Page};
 pub use parts::{NewPart, Part};
 pub use search::{MessageHit, SearchQuery, SearchResults, SnippetPiece, ThreadHit};
 pub use sniff::{Sniffed, sniff};
-pub use threads::{Participant, ResolvedThread, ThreadKind, ThreadListQuery, ThreadSummary};
+pub use threads::{
+    DeliveryTally, Participant, ResolvedThread, ThreadKind, ThreadListQuery, ThreadSummary,
+};
 pub use write::Writer;

@@ -78,7 +78,7 @@ impl MessageState {
         }
     }
 
-    fn from_sql(code: i64) -> rusqlite::Result<Self> {
+    pub(crate) fn from_sql(code: i64) -> rusqlite::Result<Self> {
         Ok(match code {
             Self::UNREAD => MessageState::Unread,
             Self::READ => MessageState::Read,
@@ -147,6 +147,18 @@ pub struct MessageQuery {
     pub limit: usize,
     /// A cursor from the previous page (older messages follow).
     pub before: Option<String>,
+}
+
+/// A window of a thread around one message (see [`Store::messages_around`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessagesAround {
+    /// Newest first; includes the message asked for.
+    pub items: Vec<Message>,
+    /// A cursor for [`MessageQuery::before`]: the page older than these.
+    pub older: Option<String>,
+    /// Messages newer than these exist (the newest page is [`Store::messages`] with no
+    /// cursor).
+    pub has_newer: bool,
 }
 
 impl Writer<'_> {
@@ -341,6 +353,67 @@ impl Store {
         let mut page = Page::from_rows(rows, limit, |m| format!("{}.{}", m.at, m.id));
         self.attach_details(&mut page.items)?;
         Ok(page)
+    }
+
+    /// The messages around `message` in `thread`, for opening a search hit in place: up to
+    /// `limit` messages, newest first, about half of them newer than the hit.
+    pub fn messages_around(
+        &self,
+        thread: ThreadId,
+        message: MessageId,
+        limit: usize,
+    ) -> Result<MessagesAround, StoreError> {
+        let limit = clamp_limit(limit);
+        let (at, thread_of): (i64, ThreadId) = self
+            .conn
+            .prepare_cached("SELECT at, thread_id FROM messages WHERE id = ?1")?
+            .query_row([message], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "message",
+                id: message.0,
+            })?;
+        if thread_of != thread {
+            return Err(StoreError::NotFound {
+                what: "message in this thread",
+                id: message.0,
+            });
+        }
+        let newer_wanted = limit / 2;
+        let mut newer = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages m
+                 LEFT JOIN contact_numbers cn ON cn.number = m.author
+                 LEFT JOIN contacts c ON c.id = cn.contact_id
+                 WHERE m.thread_id = ?1 AND (m.at, m.id) > (?2, ?3)
+                 ORDER BY m.at ASC, m.id ASC
+                 LIMIT ?4"
+            ))?
+            .query_map(
+                params![thread, at, message, newer_wanted as i64 + 1],
+                message_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_newer = newer.len() > newer_wanted;
+        newer.truncate(newer_wanted);
+        newer.reverse();
+        // The hit and older: a page whose cursor sits just above the hit (ids are integers,
+        // nothing lies between `message` and `message + 1` at the same instant).
+        let older = self.messages(
+            thread,
+            &MessageQuery {
+                limit: limit - newer.len(),
+                before: Some(format!("{}.{}", at, message.0 + 1)),
+            },
+        )?;
+        self.attach_details(&mut newer)?;
+        newer.extend(older.items);
+        Ok(MessagesAround {
+            items: newer,
+            older: older.next,
+            has_newer,
+        })
     }
 
     /// One message with its parts and delivery states.

@@ -102,6 +102,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "broadcast_copies",
         sql: include_str!("../migrations/0015_broadcast_copies.sql"),
     },
+    Migration {
+        version: 16,
+        name: "disclosures_and_overrides",
+        sql: include_str!("../migrations/0016_disclosures_and_overrides.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

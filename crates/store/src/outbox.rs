@@ -80,6 +80,63 @@ impl Writer<'_> {
         Ok(jobs)
     }
 
+    /// Sends `message` again to `recipients` whose delivery ended badly (failed, expired,
+    /// rejected): their delivery rows go back to queued and their jobs (revived if given
+    /// up, recreated if they had completed before a report said otherwise) are due at
+    /// `now`, with a fresh attempt count and TransactionID. Recipients in any other state
+    /// are left alone, so a retry can never resend what was delivered. Returns those
+    /// requeued.
+    pub fn requeue_failed<'r>(
+        &mut self,
+        message: MessageId,
+        recipients: impl IntoIterator<Item = &'r str>,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let thread_id = self.thread_of(message)?;
+        let mut requeued = Vec::new();
+        for raw in recipients {
+            let recipient = self.canonical(raw)?;
+            let changed = self
+                .conn()
+                .prepare_cached(
+                    "UPDATE deliveries SET state = ?4, provider_message_id = NULL,
+                         status_code = NULL, status_text = NULL, submitted_at = NULL,
+                         final_at = NULL, queued_at = ?5, updated_at = ?5
+                     WHERE thread_id = ?1 AND message_id = ?2 AND recipient = ?3
+                       AND state IN (?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    thread_id,
+                    message,
+                    recipient.as_str(),
+                    DeliveryState::Queued.as_sql(),
+                    now,
+                    DeliveryState::Failed.as_sql(),
+                    DeliveryState::Expired.as_sql(),
+                    DeliveryState::Rejected.as_sql(),
+                ])?;
+            if changed == 0 {
+                continue;
+            }
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO outbox (message_id, recipient, state, next_attempt_at)
+                     VALUES (?1, ?2, 'pending', ?3)
+                     ON CONFLICT (message_id, recipient) DO UPDATE SET
+                         state = 'pending', attempts = 0, next_attempt_at = ?3,
+                         last_error = NULL, transaction_id = NULL",
+                )?
+                .execute(params![message, recipient.as_str(), now])?;
+            self.emit(StoreEvent::DeliveryChanged {
+                thread_id,
+                message_id: message,
+                recipient: recipient.as_str().to_owned(),
+            });
+            requeued.push(recipient.as_str().to_owned());
+        }
+        Ok(requeued)
+    }
+
     /// Records that an attempt starts with `transaction_id`; the job stays pending until
     /// [`Writer::complete_job`] or [`Writer::retry_job`].
     pub fn start_attempt(&mut self, job: JobId, transaction_id: &str) -> Result<(), StoreError> {

@@ -58,6 +58,8 @@ impl ThreadKind {
 pub struct Participant {
     pub address: String,
     pub name: Option<String>,
+    /// Their latest consent event is an opt-out: nothing more may be sent to them.
+    pub opted_out: bool,
 }
 
 /// A thread as the list and the header show it.
@@ -78,6 +80,20 @@ pub struct ThreadSummary {
     pub last_message_id: Option<MessageId>,
     pub last_preview: Option<String>,
     pub last_author: Option<String>,
+    /// The state of our latest message in the thread, if we have sent one.
+    pub last_outgoing_state: Option<MessageState>,
+    /// How that message's recipients fared, once it was handed to the provider.
+    pub last_outgoing_delivery: Option<DeliveryTally>,
+}
+
+/// Per-recipient outcome of one outgoing message, for a list row's tick marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeliveryTally {
+    pub recipients: u32,
+    /// Delivered or read.
+    pub delivered: u32,
+    /// Failed, expired or rejected.
+    pub failed: u32,
 }
 
 /// Which threads to list.
@@ -140,6 +156,8 @@ fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ThreadSummary> 
         last_message_id: row.get(11)?,
         last_preview: row.get(12)?,
         last_author: row.get(13)?,
+        last_outgoing_state: None,
+        last_outgoing_delivery: None,
     })
 }
 
@@ -462,7 +480,10 @@ pub(crate) fn participants_of(
         return Ok(out);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT tp.thread_id, tp.address, c.display_name
+        "SELECT tp.thread_id, tp.address, c.display_name,
+                coalesce((SELECT ce.event = 'opt_out' FROM consent_events ce
+                          WHERE ce.number = tp.address AND ce.event IN ('opt_in', 'opt_out')
+                          ORDER BY ce.id DESC LIMIT 1), 0)
          FROM thread_participants tp
          LEFT JOIN contact_numbers cn ON cn.number = tp.address
          LEFT JOIN contacts c ON c.id = cn.contact_id
@@ -475,6 +496,7 @@ pub(crate) fn participants_of(
             Participant {
                 address: r.get(1)?,
                 name: r.get(2)?,
+                opted_out: r.get(3)?,
             },
         ))
     })?;
@@ -528,6 +550,7 @@ impl Store {
         let mut participants = participants_of(&self.conn, &ids)?;
         for t in &mut rows {
             t.participants = participants.remove(&t.id).unwrap_or_default();
+            self.fill_last_outgoing(t)?;
         }
         Ok(Page::from_rows(rows, limit, |t| {
             format!("{}.{}.{}", i64::from(t.pinned), t.last_activity, t.id)
@@ -550,7 +573,43 @@ impl Store {
         t.participants = participants_of(&self.conn, &[id])?
             .remove(&id)
             .unwrap_or_default();
+        self.fill_last_outgoing(&mut t)?;
         Ok(t)
+    }
+
+    /// Our latest message in `t` and how its recipients fared. Walks the thread's range
+    /// backwards from the newest message, so a thread whose latest lines are ours (the
+    /// usual case in a list row) costs one row.
+    fn fill_last_outgoing(&self, t: &mut ThreadSummary) -> Result<(), StoreError> {
+        let last: Option<(MessageId, MessageState)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, state FROM messages WHERE thread_id = ?1 AND direction = 1
+                 ORDER BY at DESC, id DESC LIMIT 1",
+            )?
+            .query_row([t.id], |r| {
+                Ok((r.get(0)?, MessageState::from_sql(r.get(1)?)?))
+            })
+            .optional()?;
+        let Some((message, state)) = last else {
+            return Ok(());
+        };
+        t.last_outgoing_state = Some(state);
+        let (recipients, delivered, failed): (u32, u32, u32) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), coalesce(sum(state IN (3, 4)), 0), coalesce(sum(state >= 5), 0)
+                 FROM deliveries WHERE thread_id = ?1 AND message_id = ?2",
+            )?
+            .query_row(params![t.id, message], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        t.last_outgoing_delivery = (recipients > 0).then_some(DeliveryTally {
+            recipients,
+            delivered,
+            failed,
+        });
+        Ok(())
     }
 
     /// The thread that continued `id` after a membership change, if any.

@@ -176,3 +176,52 @@ fn contacts_are_found_by_any_number_format_and_listed_by_name() {
     assert_eq!(names, ["zoe"]);
     assert_eq!(rest.next, None);
 }
+
+#[test]
+fn disclosures_count_once_per_number_and_overrides_keep_their_reason() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    let m = fixture::say(&mut f.store, t, "6175550123", "hi", 10);
+    assert!(!f.store.disclosed("6175550123").unwrap());
+    f.store
+        .write(|w| {
+            w.record_consent(
+                "+1 (617) 555-0123",
+                ConsentKind::DisclosureSent,
+                "footer",
+                &Evidence::Message(m),
+                None,
+                11,
+            )
+        })
+        .unwrap();
+    assert!(f.store.disclosed("tel:+16175550123").unwrap());
+    assert!(!f.store.disclosed("6175550124").unwrap());
+    // A disclosure is not consent: the number's standing is unchanged.
+    assert_eq!(
+        f.store.consent_status("6175550123").unwrap(),
+        ConsentStatus::Unknown
+    );
+
+    assert_eq!(f.store.quiet_hours_override(m).unwrap(), None);
+    f.store
+        .write(|w| {
+            w.record_quiet_hours_override(m, "  tow truck en route  ", Some("agent-3"), 12)?;
+            // The first reason stands.
+            w.record_quiet_hours_override(m, "second thoughts", None, 13)
+        })
+        .unwrap();
+    let o = f.store.quiet_hours_override(m).unwrap().unwrap();
+    assert_eq!(o.reason, "tow truck en route");
+    assert_eq!(o.agent.as_deref(), Some("agent-3"));
+    assert_eq!(o.at, 12);
+    let empty = f
+        .store
+        .write(|w| w.record_quiet_hours_override(store::MessageId(999), "   ", None, 14));
+    assert!(empty.is_err(), "an override needs a reason");
+    let conn = rusqlite_conn(&f.dir.path().join(store::DATABASE_FILE_NAME));
+    let e = conn
+        .execute("DELETE FROM quiet_hours_overrides", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("append-only"), "{e}");
+}

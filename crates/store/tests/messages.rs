@@ -240,3 +240,214 @@ fn a_thread_page_is_one_range_of_the_thread_ordered_table() {
     );
     assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
 }
+
+/// An outgoing message from us in `t` to `recipients`, queued at `at`.
+fn sent(
+    f: &mut fixture::Fixture,
+    t: store::ThreadId,
+    body: &str,
+    recipients: &[&str],
+    at: i64,
+) -> store::MessageId {
+    f.store
+        .write(|w| {
+            let m = w.add_message(&NewMessage {
+                direction: Direction::Out,
+                state: MessageState::Sent,
+                ..fixture::incoming(t, fixture::OWN, body, at)
+            })?;
+            w.queue_outgoing(m.id, recipients.iter().copied(), at)?;
+            Ok(m.id)
+        })
+        .unwrap()
+}
+
+fn report(state: DeliveryState, at: i64) -> DeliveryUpdate<'static> {
+    DeliveryUpdate {
+        state,
+        provider_message_id: None,
+        status_code: Some(4000),
+        status_text: Some("report"),
+        at,
+    }
+}
+
+#[test]
+fn a_retry_requeues_only_the_recipients_whose_delivery_ended_badly() {
+    let mut f = fixture::store();
+    let people = ["6175550121", "6175550122", "6175550123", "6175550124"];
+    let t = fixture::thread(&mut f.store, &people);
+    let msg = sent(&mut f, t, "photos attached", &people, 100);
+    let jobs: Vec<_> = f.store.due_jobs(100, 10).unwrap();
+    f.store
+        .write(|w| {
+            for job in &jobs {
+                w.start_attempt(job.id, &format!("TX-{}", job.id.0))?;
+            }
+            // 0121 rejected at submit (job given up), 0122 accepted then expired (job
+            // completed), 0123 delivered, 0124 still pending.
+            w.give_up_job(jobs[0].id, "4004 rejected")?;
+            w.update_delivery(msg, people[0], &report(DeliveryState::Rejected, 110))?;
+            w.complete_job(jobs[1].id)?;
+            w.update_delivery(msg, people[1], &report(DeliveryState::Expired, 120))?;
+            w.complete_job(jobs[2].id)?;
+            w.update_delivery(msg, people[2], &report(DeliveryState::Delivered, 130))
+        })
+        .unwrap();
+
+    let requeued = f
+        .store
+        .write(|w| w.requeue_failed(msg, people, 500))
+        .unwrap();
+    assert_eq!(requeued, ["+16175550121", "+16175550122"]);
+    let due = f.store.due_jobs(500, 10).unwrap();
+    let mut due_to: Vec<_> = due.iter().map(|j| j.recipient.as_str()).collect();
+    due_to.sort();
+    assert_eq!(due_to, ["+16175550121", "+16175550122", "+16175550124"]);
+    for job in due.iter().filter(|j| j.recipient != "+16175550124") {
+        assert_eq!(job.attempts, 0, "a retry starts a fresh submission");
+        assert_eq!(job.transaction_id, None);
+        assert_eq!(job.last_error, None);
+    }
+    let states: Vec<_> = f
+        .store
+        .message(msg)
+        .unwrap()
+        .deliveries
+        .iter()
+        .map(|d| d.state)
+        .collect();
+    assert_eq!(
+        states,
+        [
+            DeliveryState::Queued,
+            DeliveryState::Queued,
+            DeliveryState::Delivered,
+            DeliveryState::Queued
+        ]
+    );
+    // A second retry finds nothing that ended badly.
+    assert!(
+        f.store
+            .write(|w| w.requeue_failed(msg, people, 600))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_search_hit_opens_with_newer_and_older_messages_around_it() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    let other = fixture::thread(&mut f.store, &["6175550199"]);
+    let ids: Vec<_> = (0..30)
+        .map(|i| fixture::say(&mut f.store, t, "6175550123", &format!("m{i}"), 1_000 + i))
+        .collect();
+    let elsewhere = fixture::say(&mut f.store, other, "6175550199", "other", 5);
+
+    let around = f.store.messages_around(t, ids[10], 8).unwrap();
+    let bodies: Vec<_> = around.items.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["m14", "m13", "m12", "m11", "m10", "m9", "m8", "m7"]
+    );
+    assert!(around.has_newer);
+    let older = f
+        .store
+        .messages(
+            t,
+            &MessageQuery {
+                limit: 3,
+                before: around.older.clone(),
+            },
+        )
+        .unwrap();
+    let bodies: Vec<_> = older.items.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["m6", "m5", "m4"],
+        "the cursor continues below the window"
+    );
+
+    // Near the newest end there is nothing newer; near the oldest, no older cursor.
+    let newest = f.store.messages_around(t, ids[29], 8).unwrap();
+    assert!(!newest.has_newer);
+    assert_eq!(newest.items[0].body, "m29");
+    let oldest = f.store.messages_around(t, ids[0], 8).unwrap();
+    assert_eq!(oldest.items.last().unwrap().body, "m0");
+    assert_eq!(oldest.older, None);
+
+    assert!(matches!(
+        f.store.messages_around(t, elsewhere, 8),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn list_rows_carry_the_last_outgoing_message_state_and_opted_out_participants() {
+    let mut f = fixture::store();
+    let people = ["6175550131", "6175550132", "6175550133"];
+    let t = fixture::thread(&mut f.store, &people);
+    let row = |f: &fixture::Fixture| f.store.thread(t).unwrap();
+    assert_eq!(row(&f).last_outgoing_state, None);
+    assert_eq!(row(&f).last_outgoing_delivery, None);
+
+    let msg = sent(&mut f, t, "the adjuster is on site", &people, 100);
+    // A reply after ours: the row still reports our latest message.
+    fixture::say(&mut f.store, t, people[0], "thanks", 150);
+    f.store
+        .write(|w| {
+            w.update_delivery(msg, people[0], &report(DeliveryState::Delivered, 120))?;
+            w.update_delivery(msg, people[1], &report(DeliveryState::Failed, 130))?;
+            w.record_consent(
+                people[2],
+                store::ConsentKind::OptOut,
+                "keyword",
+                &store::Evidence::Text("STOP".into()),
+                None,
+                140,
+            )
+        })
+        .unwrap();
+    let listed = f
+        .store
+        .threads(&store::ThreadListQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(listed, row(&f));
+    assert_eq!(listed.last_outgoing_state, Some(MessageState::Sent));
+    assert_eq!(
+        listed.last_outgoing_delivery,
+        Some(store::DeliveryTally {
+            recipients: 3,
+            delivered: 1,
+            failed: 1
+        })
+    );
+    let opted_out: Vec<_> = listed
+        .participants
+        .iter()
+        .filter(|p| p.opted_out)
+        .map(|p| p.address.as_str())
+        .collect();
+    assert_eq!(opted_out, ["+16175550133"]);
+
+    // START clears the badge.
+    f.store
+        .write(|w| {
+            w.record_consent(
+                people[2],
+                store::ConsentKind::OptIn,
+                "keyword",
+                &store::Evidence::Text("START".into()),
+                None,
+                160,
+            )
+        })
+        .unwrap();
+    assert!(row(&f).participants.iter().all(|p| !p.opted_out));
+}
