@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { deflateSync } from "node:zlib";
 import { remote } from "webdriverio";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -67,9 +68,10 @@ function portOpen(port) {
 
 /**
  * Starts everything; returns { browser, dataDir, display, stop }. `prepare(dataDir)` runs
- * before the app starts, to give it a data directory in some state.
+ * before the app starts, to give it a data directory in some state; `env` adds to (and
+ * wins over) the app's environment, e.g. a slower demo.
  */
-export async function startApp({ prepare } = {}) {
+export async function startApp({ prepare, env: extraEnv = {} } = {}) {
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
   // The tests run at any hour; quiet hours (on by default) would hold a reply sent at
@@ -86,6 +88,7 @@ export async function startApp({ prepare } = {}) {
     ...process.env,
     GROUPLINE_DATA_DIR: dataDir,
     RUST_LOG: "info",
+    ...extraEnv,
   };
 
   let display = process.env.E2E_DISPLAY;
@@ -130,6 +133,52 @@ export async function startApp({ prepare } = {}) {
   }
 
   return { browser, dataDir, display, stop };
+}
+
+/** Waits until `check()` answers true (polling every 100 ms); throws after `timeoutMs`. */
+export { waitFor };
+
+/** A small valid PNG (a colour gradient), made here so no binary fixture is checked in. */
+export function pngFixture(width = 64, height = 48) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      row[1 + x * 3] = (x * 255) / width;
+      row[2 + x * 3] = (y * 255) / height;
+      row[3 + x * 3] = 160;
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** What the engine reports for a data directory, through the CLI (a separate process). */

@@ -83,6 +83,8 @@ export interface Backend {
   mediaUrl(sha256: string): string;
   /** The native window's title (the unread count). */
   setTitle(title: string): void;
+  /** A desktop notification, where the system can show one (best effort, never throws). */
+  notify(n: { title: string; body: string }): void;
 }
 
 export const tauriBackend: Backend = {
@@ -127,6 +129,17 @@ export const tauriBackend: Backend = {
       .catch(() => {
         // The page title above still shows it; a window without the permission is fine.
       });
+  },
+  notify({ title, body }) {
+    // The webview's own Notification API, where the system granted it; the in-window
+    // toast (lib/notifications.svelte.ts) shows the same either way.
+    try {
+      if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+        new Notification(title, { body });
+      }
+    } catch {
+      // No notification service (e.g. no session bus): the toast is enough.
+    }
   },
 };
 

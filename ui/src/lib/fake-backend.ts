@@ -68,6 +68,7 @@ export class FakeBackend implements Backend {
   calls: string[] = [];
   status: DesktopStatus = STATUS;
   title = "";
+  notified: { title: string; body: string }[] = [];
   #handlers: ((e: AppEvent[]) => void)[] = [];
 
   emit(events: AppEvent[]) {
@@ -137,5 +138,8 @@ export class FakeBackend implements Backend {
   mediaUrl = (sha256: string) => `glmedia://localhost/${sha256}`;
   setTitle = (title: string) => {
     this.title = title;
+  };
+  notify = (n: { title: string; body: string }) => {
+    this.notified.push({ title: n.title, body: n.body });
   };
 }
