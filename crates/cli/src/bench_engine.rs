@@ -110,6 +110,7 @@ impl Scratch {
                 seed: 7,
                 // The bench measures the pipeline, not the hour it runs at.
                 quiet_hours: false,
+                compliance: Default::default(),
             },
             Arc::new(SystemClock),
         )

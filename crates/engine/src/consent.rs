@@ -16,11 +16,32 @@ use store::{
     StoreError, Writer,
 };
 
-/// Sent once after an opt-out (CTIA: confirm, no marketing).
-pub const OPT_OUT_CONFIRMATION: &str = "You have been unsubscribed and will receive no further messages from this number. Reply START to resubscribe.";
-/// Sent once after a re-opt-in.
-pub const OPT_IN_CONFIRMATION: &str =
-    "You are subscribed again. Reply STOP to opt out at any time.";
+use crate::config::ComplianceSettings;
+
+/// The account's compliance settings, with the classifier's keyword sets built once.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub settings: ComplianceSettings,
+    keywords: compliance::Keywords,
+}
+
+impl Rules {
+    pub fn new(settings: ComplianceSettings) -> Self {
+        let keywords = settings.keywords();
+        Rules { settings, keywords }
+    }
+
+    /// What `body` asks for, by this account's keywords.
+    pub fn classify(&self, body: &str) -> Classification {
+        compliance::classify_with(body, &self.keywords)
+    }
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules::new(ComplianceSettings::default())
+    }
+}
 
 /// What an inbound message did to its author's consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +59,22 @@ pub enum ConsentChange {
 /// Applies the opt-out / opt-in rules to an inbound message just stored as `message`.
 pub fn on_inbound(
     w: &mut Writer<'_>,
+    rules: &Rules,
     message: MessageId,
     from: &str,
     body: &str,
     now: i64,
 ) -> Result<Option<ConsentChange>, StoreError> {
-    let (kind, reply) = match compliance::classify(body) {
-        Classification::OptOut { rule } => (ConsentKind::OptOut, (rule, OPT_OUT_CONFIRMATION)),
-        Classification::OptIn { rule } => (ConsentKind::OptIn, (rule, OPT_IN_CONFIRMATION)),
+    let settings = &rules.settings;
+    let (kind, reply) = match rules.classify(body) {
+        Classification::OptOut { rule } => (
+            ConsentKind::OptOut,
+            (rule, settings.opt_out_confirmation.as_str()),
+        ),
+        Classification::OptIn { rule } => (
+            ConsentKind::OptIn,
+            (rule, settings.opt_in_confirmation.as_str()),
+        ),
         Classification::Help { .. } | Classification::None => return Ok(None),
     };
     let status = w.consent_status(from)?;
@@ -109,25 +138,25 @@ pub fn may_send(w: &mut Writer<'_>, number: &str, message: MessageId) -> Result<
     }))
 }
 
-/// The automatic answer to HELP / INFO (CTIA: who we are, how to get help, rates, how to
-/// opt out).
-pub const HELP_REPLY: &str = "This number is used by our office to coordinate with you by text. \
-For help, reply here or call us at this number. Msg & data rates may apply. Reply STOP to opt out.";
-
-/// Answers a HELP / INFO from `from` at most once per 24 hours (the last answer is found
-/// in their direct thread, so the limit survives restarts). Runs after the inbound batch
-/// has committed: a crash in between loses only this courtesy reply, never a message.
+/// Answers a HELP / INFO from `from` with the account's HELP text, at most once per 24
+/// hours (the last answer is found in their direct thread, so the limit survives
+/// restarts). Runs after the inbound batch has committed: a crash in between loses only
+/// this courtesy reply, never a message.
 pub fn answer_help(
     session: &crate::Session,
+    rules: &Rules,
     from: &str,
     body: &str,
     now: i64,
 ) -> Result<bool, crate::EngineError> {
-    if !matches!(compliance::classify(body), Classification::Help { .. })
+    if !matches!(rules.classify(body), Classification::Help { .. })
         || session.consent_status(from)? == ConsentStatus::OptedOut
     {
         return Ok(false);
     }
+    let ours = session.write(|w| w.own_numbers())?;
+    let our_number = ours.first().map(|a| a.as_str()).unwrap_or_default();
+    let text = rules.settings.help_text(our_number);
     let thread = session.write(|w| w.resolve_thread([from], now))?.id;
     let recent = session.thread(
         thread,
@@ -140,13 +169,13 @@ pub fn answer_help(
         .messages
         .items
         .iter()
-        .filter(|m| m.direction == Direction::Out && m.body == HELP_REPLY)
+        .filter(|m| m.direction == Direction::Out && m.body == text)
         .map(|m| m.at)
         .max();
     if !compliance::help_reply_due(last_answer, now) {
         return Ok(false);
     }
-    session.write(|w| queue_direct(w, from, HELP_REPLY, now))?;
+    session.write(|w| queue_direct(w, from, &text, now))?;
     Ok(true)
 }
 

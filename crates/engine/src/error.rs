@@ -23,6 +23,12 @@ pub enum EngineError {
     Poisoned,
     #[error("cannot send this message: {0}")]
     Compose(String),
+    /// Everyone the message would go to has opted out (STOP).
+    #[error("{} opted out (STOP); texting {} is blocked", .numbers.join(", "), if .numbers.len() == 1 { "them" } else { "everyone here" })]
+    OptedOut { numbers: Vec<String> },
+    /// The account refuses to text numbers with no opt-in on record.
+    #[error("no opt-in is on record for {}; record their consent first (this account's policy refuses to text without it)", .numbers.join(", "))]
+    NoOptIn { numbers: Vec<String> },
     #[error("cannot read the media file {path}: {source}")]
     Media {
         path: PathBuf,
@@ -62,6 +68,10 @@ pub enum ErrorCode {
     MediaUnavailable,
     /// An attachment cannot be sent: its type, or a size that cannot be made to fit.
     MediaRefused,
+    /// Every recipient opted out: nothing may be sent.
+    OptedOut,
+    /// The opt-in policy refuses: a recipient has no opt-in on record.
+    NoOptIn,
     Internal,
     /// The configuration file cannot be parsed or holds a bad value (the message names the key).
     ConfigInvalid,
@@ -106,6 +116,8 @@ impl EngineError {
             EngineError::Store(e) if e.is_invalid_input() => ErrorCode::InvalidInput,
             EngineError::Store(_) => ErrorCode::StoreFailed,
             EngineError::Compose(_) => ErrorCode::InvalidInput,
+            EngineError::OptedOut { .. } => ErrorCode::OptedOut,
+            EngineError::NoOptIn { .. } => ErrorCode::NoOptIn,
             EngineError::Media { .. } => ErrorCode::MediaUnavailable,
             EngineError::MediaRefused(_) => ErrorCode::MediaRefused,
             EngineError::Transport(_)

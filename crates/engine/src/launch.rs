@@ -93,25 +93,11 @@ pub async fn launch_with(
     let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
     session.set_region(&loaded.config.default_region)?;
     if options.force_demo {
-        return launch_demo(
-            session,
-            &options.demo,
-            clock,
-            seed,
-            loaded.config.quiet_hours,
-        )
-        .await;
+        return launch_demo(session, &options.demo, clock, seed, &loaded.config).await;
     }
     let provider = match loaded.provider()? {
         Provider::Demo => {
-            return launch_demo(
-                session,
-                &options.demo,
-                clock,
-                seed,
-                loaded.config.quiet_hours,
-            )
-            .await;
+            return launch_demo(session, &options.demo, clock, seed, &loaded.config).await;
         }
         Provider::Mm7(p) => p,
     };
@@ -182,6 +168,7 @@ pub async fn launch_with(
         retry: RetryPolicy::default(),
         seed,
         quiet_hours: loaded.config.quiet_hours,
+        compliance: loaded.config.compliance.clone(),
     };
     match Engine::new(session, config, clock) {
         Ok(engine) => Ok(Launched {
@@ -203,7 +190,7 @@ async fn launch_demo(
     options: &DemoOptions,
     clock: Arc<dyn Clock>,
     seed: u64,
-    quiet_hours: bool,
+    config: &crate::config::Config,
 ) -> Result<Launched, EngineError> {
     let demo = Demo::start(session.data_dir().path(), options).await?;
     demo.seed_contacts(&session, clock.now_ms())?;
@@ -213,7 +200,8 @@ async fn launch_demo(
         relay_key: DEMO_RELAY_KEY.to_owned(),
         retry: RetryPolicy::default(),
         seed,
-        quiet_hours,
+        quiet_hours: config.quiet_hours,
+        compliance: config.compliance.clone(),
     };
     let engine = Engine::new(session, config, clock)?;
     Ok(Launched {
@@ -255,13 +243,10 @@ pub fn queue(
     let (profile, number) = our_number(session, options)?;
     session.write(|w| w.add_account(&profile, &number, now).map(|_| ()))?;
     let loaded = LoadedConfig::open(options.config_file.clone(), session.data_dir())?;
-    let rules = crate::outbound::compose::SendRules {
-        quiet_hours: loaded
-            .config
-            .quiet_hours
-            .then(compliance::QuietPolicy::default),
-        urgent: None,
-    };
+    let rules = crate::outbound::compose::SendRules::configured(
+        loaded.config.quiet_hours,
+        &loaded.config.compliance,
+    );
     crate::outbound::compose::compose(session, &number, draft, &rules, now)
 }
 

@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod config;
 pub mod consent;
+pub mod consent_ledger;
 mod data_dir;
 pub mod demo;
 mod error;

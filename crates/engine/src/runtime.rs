@@ -8,15 +8,19 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
+use crate::config::ComplianceSettings;
+use crate::consent;
 use crate::events::{EngineEvent, Events};
 use crate::inbound::poller::{BatchReport, PollError, Poller};
 use crate::inbound::relay_client::{RelayClient, RelayEndpoint};
-use crate::outbound::compose::{self, Composed, Draft};
+use crate::outbound::compose::{self, Audience, Composed, Draft};
 use crate::outbound::policy::RetryPolicy;
+use crate::outbound::preflight::{self, Preflight};
 use crate::outbound::worker::OutboxWorker;
 use crate::provider::ProviderEndpoint;
 use crate::transport::Transport;
 use crate::{EngineError, Session};
+use store::MessageId;
 
 /// Everything the pipelines need to run.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub struct EngineConfig {
     /// Hold messages until the recipients' quiet hours end (the configuration's
     /// `quiet_hours`, on by default).
     pub quiet_hours: bool,
+    /// The automatic messages' wording, keywords, footer and opt-in policy.
+    pub compliance: ComplianceSettings,
 }
 
 /// The pipelines over one session.
@@ -43,6 +49,7 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     our_number: String,
     quiet_hours: bool,
+    rules: Arc<consent::Rules>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -58,6 +65,7 @@ impl Engine {
         let events = Events::default();
         let our_number = config.provider.sender.clone();
         let quiet_hours = config.quiet_hours;
+        let rules = Arc::new(consent::Rules::new(config.compliance));
         let profile = config.provider.name.clone();
         let now = clock.now_ms();
         session.write(|w| w.add_account(&profile, &our_number, now).map(|_| ()))?;
@@ -80,6 +88,7 @@ impl Engine {
             config.relay_key,
             clock.clone(),
             events.clone(),
+            rules.clone(),
         ));
         let (shutdown, _) = watch::channel(false);
         Ok(Engine {
@@ -90,6 +99,7 @@ impl Engine {
             clock,
             our_number,
             quiet_hours,
+            rules,
             shutdown,
             tasks: Vec::new(),
         })
@@ -151,8 +161,8 @@ impl Engine {
         let our = self.our_number.clone();
         let now = self.clock.now_ms();
         let rules = compose::SendRules {
-            quiet_hours: self.quiet_hours.then(compliance::QuietPolicy::default),
             urgent,
+            ..self.send_rules()
         };
         let composed = tokio::task::spawn_blocking(move || {
             compose::compose(&session, &our, &draft, &rules, now)
@@ -161,6 +171,58 @@ impl Engine {
         .map_err(|e| EngineError::Runtime(e.to_string()))??;
         self.outbox.wake();
         Ok(composed)
+    }
+
+    /// The send-time rules this engine's configuration asks for.
+    fn send_rules(&self) -> compose::SendRules {
+        compose::SendRules::configured(self.quiet_hours, &self.rules.settings)
+    }
+
+    /// What sending to `audience` now would do (who is skipped, held, warned about).
+    pub fn preflight(&self, audience: &Audience) -> Result<Preflight, EngineError> {
+        preflight::preflight(
+            &self.session,
+            audience,
+            &self.send_rules(),
+            self.clock.now_ms(),
+        )
+    }
+
+    /// Sends `message` again to its recipients whose delivery failed, expired or was
+    /// rejected, unless they have opted out since. Returns how many were requeued.
+    pub async fn retry(&self, message: MessageId) -> Result<usize, EngineError> {
+        let session = self.session.clone();
+        let now = self.clock.now_ms();
+        let requeued = tokio::task::spawn_blocking(move || {
+            let failed: Vec<String> = session
+                .message(message)?
+                .deliveries
+                .into_iter()
+                .filter(|d| d.state.is_failure())
+                .map(|d| d.recipient)
+                .collect();
+            let mut allowed = Vec::with_capacity(failed.len());
+            for number in failed {
+                if session.consent_status(&number)? != store::ConsentStatus::OptedOut {
+                    allowed.push(number);
+                }
+            }
+            let requeued = session.write(|w| {
+                let requeued =
+                    w.requeue_failed(message, allowed.iter().map(String::as_str), now)?;
+                if !requeued.is_empty() {
+                    w.set_message_state(message, store::MessageState::Queued)?;
+                }
+                Ok(requeued)
+            })?;
+            Ok::<_, EngineError>(requeued.len())
+        })
+        .await
+        .map_err(|e| EngineError::Runtime(e.to_string()))??;
+        if requeued > 0 {
+            self.outbox.wake();
+        }
+        Ok(requeued)
     }
 
     /// Sends everything due, waiting for retries due within `horizon`.

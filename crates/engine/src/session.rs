@@ -166,6 +166,30 @@ impl Session {
         Ok(self.store()?.consent_events(after, limit)?)
     }
 
+    /// Whether `number` has been told how to opt out (the footer on a message that did not
+    /// fail for them).
+    pub fn disclosed(&self, number: &str) -> Result<bool, EngineError> {
+        Ok(self.store()?.disclosed(number)?)
+    }
+
+    /// Why `message` went out during its recipients' quiet hours, if it did.
+    pub fn quiet_hours_override(
+        &self,
+        message: MessageId,
+    ) -> Result<Option<store::QuietHoursOverride>, EngineError> {
+        Ok(self.store()?.quiet_hours_override(message)?)
+    }
+
+    /// Up to `limit` messages of `thread` around `message` (a search hit), newest first.
+    pub fn messages_around(
+        &self,
+        thread: ThreadId,
+        message: MessageId,
+        limit: usize,
+    ) -> Result<store::MessagesAround, EngineError> {
+        Ok(self.store()?.messages_around(thread, message, limit)?)
+    }
+
     /// One thread's header.
     pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
         Ok(self.store()?.thread(id)?)

@@ -76,6 +76,7 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
             },
             seed: 42,
             quiet_hours: true,
+            compliance: Default::default(),
         },
         Arc::new(midday()),
     )
@@ -476,7 +477,8 @@ text = "don't stop the tow truck"
         .await
         .unwrap();
     assert_eq!(composed.jobs, 1);
-    assert_eq!(composed.skipped_opted_out, ["2025550166"]);
+    // Named canonically, however the agent typed them.
+    assert_eq!(composed.skipped_opted_out, ["+12025550166"]);
     let refused = rig
         .engine
         .send(Draft::text(
@@ -485,7 +487,7 @@ text = "don't stop the tow truck"
         ))
         .await
         .unwrap_err();
-    assert_eq!(refused.code(), engine::ErrorCode::InvalidInput);
+    assert_eq!(refused.code(), engine::ErrorCode::OptedOut);
     rig.engine
         .drain_outbox(Duration::from_secs(5))
         .await
@@ -624,6 +626,7 @@ async fn a_message_composed_in_quiet_hours_waits_for_the_window_unless_urgent() 
             retry: RetryPolicy::default(),
             seed: 1,
             quiet_hours: true,
+            compliance: Default::default(),
         },
         night.clone(),
     )
@@ -722,5 +725,85 @@ async fn throttling_3510_is_retried_until_every_message_is_accepted_once() {
         "{:?}",
         m.deliveries
     );
+    rig.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_resends_only_to_recipients_whose_delivery_failed_and_who_may_still_be_texted() {
+    // Every delivery report says the message expired on the handset's side.
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            dlr_status: "Expired".into(),
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let people = ["12025550151", "12025550152", "12025550153"];
+    let composed = rig
+        .engine
+        .send(Draft::text(
+            Audience::People(people.iter().map(|p| (*p).to_owned()).collect()),
+            "Inspection moved to 3pm",
+        ))
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    poll_until(&rig.engine, || {
+        let m = session.message(composed.message_id).unwrap();
+        m.deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Expired)
+    })
+    .await;
+    assert_eq!(accepted_submits(&rig.sim).len(), 3);
+
+    // One of them opts out before the agent presses Retry.
+    session
+        .write(|w| {
+            w.record_consent(
+                people[2],
+                engine::store::ConsentKind::OptOut,
+                "keyword",
+                &engine::store::Evidence::Text("STOP".into()),
+                None,
+                1,
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(rig.engine.retry(composed.message_id).await.unwrap(), 2);
+    assert_eq!(
+        session.message(composed.message_id).unwrap().state,
+        MessageState::Queued
+    );
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let submits = accepted_submits(&rig.sim);
+    let to = |n: &str| {
+        submits
+            .iter()
+            .filter(|e| e.participant.as_deref() == Some(n))
+            .count()
+    };
+    assert_eq!(
+        (to(people[0]), to(people[1]), to(people[2])),
+        (2, 2, 1),
+        "the retry went to the two who may be texted, once each"
+    );
+    // A retried submission is a new one: a fresh TransactionID per recipient.
+    let mut transactions: Vec<_> = submits
+        .iter()
+        .filter_map(|e| e.transaction_id.clone())
+        .collect();
+    transactions.sort();
+    transactions.dedup();
+    assert_eq!(transactions.len(), 5);
     rig.shutdown().await;
 }

@@ -132,6 +132,13 @@ impl Writer<'_> {
         status(self.conn(), number.as_str())
     }
 
+    /// Keeps `bytes` (a scanned consent form, say) in the media folder, durably, for an
+    /// [`Evidence::File`] naming the returned sha256. Record the event in the same
+    /// transaction: until a row names it the file is fair game for the media sweep.
+    pub fn store_evidence_file(&mut self, bytes: &[u8]) -> Result<String, StoreError> {
+        Ok(self.media.put(bytes)?.sha256)
+    }
+
     /// [`Store::disclosed`] inside this transaction.
     pub fn disclosed(&mut self, number: &str) -> Result<bool, StoreError> {
         let number = self.canonical(number)?;
@@ -217,11 +224,18 @@ impl Store {
     }
 }
 
+/// A disclosure counts once the message carrying it has not failed for that number: a
+/// footer on a message the carrier rejected told nobody anything.
 fn disclosed(conn: &rusqlite::Connection, number: &str) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM consent_events
-                 WHERE number = ?1 AND event = 'disclosure_sent')",
+            "SELECT EXISTS (SELECT 1 FROM consent_events ce
+                 WHERE ce.number = ?1 AND ce.event = 'disclosure_sent'
+                   AND NOT EXISTS (SELECT 1 FROM deliveries d
+                       WHERE d.thread_id = (SELECT thread_id FROM messages
+                                            WHERE id = ce.evidence_message_id)
+                         AND d.message_id = ce.evidence_message_id
+                         AND d.recipient = ce.number AND d.state >= 5))",
         )?
         .query_row([number], |r| r.get(0))?)
 }

@@ -56,6 +56,14 @@ impl DeliveryState {
         })
     }
 
+    /// Whether the message did not reach this recipient (failed, expired, rejected).
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Failed | DeliveryState::Expired | DeliveryState::Rejected
+        )
+    }
+
     /// Whether this is a final outcome (its time is kept as `final_at`).
     fn is_final(self) -> bool {
         self.rank() == 3

@@ -6,7 +6,8 @@
 //!   missing file.
 //! - A crash after the rename and before the commit leaves a file no row names. Nothing
 //!   counts references: a file is referenced exactly when some `parts` row names it, so
-//!   there is no counter to leak or double-count. [`Store::sweep_media`] removes files that
+//!   there is no counter to leak or double-count. A consent event whose evidence is a file
+//!   (a scanned paper form) names it too. [`Store::sweep_media`] removes files that
 //!   no row names (and stale temp files), sparing recent ones another process may be about
 //!   to commit; writing content that already exists refreshes its time for the same reason.
 
@@ -160,7 +161,9 @@ impl Store {
         };
         let mut referenced = self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM parts WHERE sha256 = ?1)
-                 OR EXISTS (SELECT 1 FROM parts WHERE thumbnail_sha256 = ?1)",
+                 OR EXISTS (SELECT 1 FROM parts WHERE thumbnail_sha256 = ?1)
+                 OR EXISTS (SELECT 1 FROM consent_events
+                            WHERE evidence_kind = 'file' AND evidence = ?1)",
         )?;
         for shard in fs::read_dir(root).map_err(MediaDir::io(root))? {
             let shard = shard.map_err(MediaDir::io(root))?.path();

@@ -19,6 +19,7 @@
 //! [`SecretStore`], the OS keyring where one is reachable, else `secrets.toml` beside the
 //! config file (mode 0600, refused when others can read it). See [`open_secret_store`].
 
+mod compliance;
 mod error;
 mod file;
 mod location;
@@ -32,6 +33,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use compliance::{
+    ComplianceSettings, DEFAULT_HELP_REPLY, DEFAULT_OPT_IN_CONFIRMATION,
+    DEFAULT_OPT_OUT_CONFIRMATION, OptInPolicy,
+};
 pub use error::ConfigError;
 pub use location::{CONFIG_ENV, CONFIG_FILE_NAME, ConfigLocation, ConfigSource};
 pub use resolve::{LoadedConfig, Mm7Provider, Provider, Relay};
@@ -73,6 +78,10 @@ pub struct Config {
     /// recipient's local time until the window opens. Off only for a deployment whose
     /// counsel says the federal rule does not apply (and for tests pinned to no clock).
     pub quiet_hours: bool,
+    /// The automatic messages' wording and the opt-in policy. Written only once changed, so
+    /// a file that never touched it follows the shipped wording as it improves.
+    #[serde(skip_serializing_if = "ComplianceSettings::is_default")]
+    pub compliance: ComplianceSettings,
     /// Keys this version does not know, kept so that saving never drops them.
     #[serde(flatten)]
     pub unknown: toml::Table,
@@ -86,6 +95,7 @@ impl Default for Config {
             profiles: BTreeMap::new(),
             relay: RelaySettings::default(),
             quiet_hours: true,
+            compliance: ComplianceSettings::default(),
             unknown: toml::Table::new(),
         }
     }
@@ -487,6 +497,7 @@ impl Config {
                 ),
             ));
         }
+        self.compliance.validate()?;
         for (name, profile) in &self.profiles {
             check_profile_name(name)?;
             profile.validate(&format!("profiles.{name}"))?;

@@ -9,6 +9,16 @@ pub const SETTABLE_KEYS: &[&str] = &[
     "default_region",
     "active_profile",
     "quiet_hours",
+    "compliance.business_name",
+    "compliance.help_contact",
+    "compliance.opt_in_policy",
+    "compliance.footer",
+    "compliance.opt_out_confirmation",
+    "compliance.opt_in_confirmation",
+    "compliance.help_reply",
+    "compliance.extra_opt_out_keywords",
+    "compliance.opt_in_keywords",
+    "compliance.help_keywords",
     "relay.url",
     "relay.listen",
     "relay.provider_username",
@@ -84,6 +94,11 @@ impl Config {
                     "relay.listen" => *listen = value.into(),
                     "relay.provider_username" => *provider_username = optional(value),
                     _ => *provider_path = value.into(),
+                }
+            }
+            _ if key.starts_with("compliance.") => {
+                if !self.compliance.set(&key["compliance.".len()..], value)? {
+                    return Err(unknown());
                 }
             }
             _ => {

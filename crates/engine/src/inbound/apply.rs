@@ -177,6 +177,7 @@ pub fn delivery_state(mm_status: &str) -> Option<DeliveryState> {
 /// Writes an entry received at `received_at` in the caller's transaction.
 pub fn write(
     w: &mut Writer<'_>,
+    rules: &crate::consent::Rules,
     inbound: &Inbound,
     received_at: i64,
 ) -> Result<Applied, store::StoreError> {
@@ -201,7 +202,7 @@ pub fn write(
                 return Ok(Applied::Duplicate);
             }
             if let Some(change) =
-                crate::consent::on_inbound(w, added.id, &m.from, &m.body, received_at)?
+                crate::consent::on_inbound(w, rules, added.id, &m.from, &m.body, received_at)?
             {
                 tracing::info!(?change, "consent changed by an inbound message");
             }

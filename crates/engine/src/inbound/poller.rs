@@ -38,6 +38,7 @@ pub struct Poller {
     events: Events,
     /// The key the store keeps this relay's cursor under.
     relay_key: String,
+    rules: Arc<crate::consent::Rules>,
 }
 
 impl Poller {
@@ -47,6 +48,7 @@ impl Poller {
         relay_key: String,
         clock: Arc<dyn Clock>,
         events: Events,
+        rules: Arc<crate::consent::Rules>,
     ) -> Self {
         Poller {
             session,
@@ -54,6 +56,7 @@ impl Poller {
             clock,
             events,
             relay_key,
+            rules,
         }
     }
 
@@ -144,6 +147,7 @@ impl Poller {
     ) -> Result<BatchReport, EngineError> {
         let session = self.session.clone();
         let relay_key = self.relay_key.clone();
+        let rules = self.rules.clone();
         let now = self.clock.now_ms();
         tokio::task::spawn_blocking(move || {
             let parsed: Vec<(i64, Inbound)> = entries
@@ -167,7 +171,7 @@ impl Poller {
             session.write(|w| {
                 for (received_at, inbound) in &parsed {
                     let received_at = if *received_at > 0 { *received_at } else { now };
-                    match apply::write(w, inbound, received_at)? {
+                    match apply::write(w, &rules, inbound, received_at)? {
                         Applied::Stored(id) => {
                             report.messages += 1;
                             if let Inbound::Message(m) = inbound {
@@ -194,7 +198,7 @@ impl Poller {
                 session.settle_message_state(id)?;
             }
             for (_, from, body) in &stored {
-                crate::consent::answer_help(&session, from, body, now)?;
+                crate::consent::answer_help(&session, &rules, from, body, now)?;
             }
             Ok(report)
         })

@@ -1,7 +1,8 @@
 //! Outbound: from a composed message to a SubmitReq per recipient, durably.
 //!
 //! [`compose`] writes the message, its parts and one outbox job per recipient in one
-//! transaction before anything is sent. [`worker`] drains the outbox with bounded
+//! transaction before anything is sent; [`preflight`] tells the composer beforehand what
+//! the rules will do with it. [`worker`] drains the outbox with bounded
 //! concurrency and a rate limit; [`request`] builds each recipient's SubmitReq (Sinch's
 //! group fan-out for groups); [`policy`] turns a provider's answer into complete, retry
 //! or fail.
@@ -15,5 +16,6 @@
 
 pub mod compose;
 pub mod policy;
+pub mod preflight;
 pub mod request;
 pub mod worker;
