@@ -11,7 +11,7 @@ use crate::IpcError;
 use crate::backend::Backend;
 use crate::dto::{
     ContactInput, ContactPage, DesktopStatus, Message, SearchResults, SendRequest, Sent,
-    ThreadPage, ThreadSummary, ThreadView,
+    ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 use crate::ops;
 
@@ -81,6 +81,22 @@ pub async fn open_thread(
     .await
 }
 
+/// A thread's header and the page of messages around one of them (a search hit), newest
+/// first: `messages.next` reads older ones, `has_newer` says the newest are not in it.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_thread_at(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    message_id: i64,
+    page_size: Option<u32>,
+) -> Result<ThreadViewAt, IpcError> {
+    blocking(&backend, move |s| {
+        ops::open_thread_at(s, thread_id, message_id, page_size)
+    })
+    .await
+}
+
 /// One thread's row (to refresh the list when an event names it).
 #[tauri::command]
 #[specta::specta]
@@ -112,6 +128,15 @@ pub async fn send_message(
 ) -> Result<Sent, IpcError> {
     let engine = backend.engine().await?;
     ops::send(&engine, request).await
+}
+
+/// Sends a message again to its recipients whose delivery failed, expired or was
+/// rejected (not to anyone who opted out since); answers how many were queued.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_message(backend: State<'_, Backend>, message_id: i64) -> Result<u32, IpcError> {
+    let engine = backend.engine().await?;
+    ops::retry(&engine, message_id).await
 }
 
 #[tauri::command]

@@ -341,6 +341,16 @@ impl From<engine::ThreadView> for ThreadView {
     }
 }
 
+/// A thread opened at one message (a search hit): the messages around it, newest first.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ThreadViewAt {
+    pub thread: ThreadSummary,
+    /// `next` is the cursor to the older messages.
+    pub messages: MessagePage,
+    /// Newer messages exist than these (the newest page is `open_thread` without a cursor).
+    pub has_newer: bool,
+}
+
 /// A stored contact.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Contact {

@@ -12,8 +12,8 @@ use engine::{Engine, Session};
 
 use crate::IpcError;
 use crate::dto::{
-    ContactInput, ContactPage, Message, OutgoingAttachment, Recipients, SearchResults, SendRequest,
-    Sent, ThreadPage, ThreadSummary, ThreadView,
+    ContactInput, ContactPage, Message, MessagePage, OutgoingAttachment, Recipients, SearchResults,
+    SendRequest, Sent, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 
 /// At most this many attachments in one message.
@@ -76,6 +76,28 @@ pub fn open_thread(
         .into();
     view.thread = with_consent(session, view.thread)?;
     Ok(view)
+}
+
+/// The thread and the messages around `message_id` (a search hit), for opening it there.
+pub fn open_thread_at(
+    session: &Session,
+    thread_id: i64,
+    message_id: i64,
+    page_size: Option<u32>,
+) -> Result<ThreadViewAt, IpcError> {
+    let around = session.messages_around(
+        ThreadId(thread_id),
+        MessageId(message_id),
+        limit(page_size, 50),
+    )?;
+    Ok(ThreadViewAt {
+        thread: thread_summary(session, thread_id)?,
+        messages: MessagePage {
+            items: around.items.into_iter().map(Into::into).collect(),
+            next: around.older,
+        },
+        has_newer: around.has_newer,
+    })
 }
 
 pub fn thread_summary(session: &Session, thread_id: i64) -> Result<ThreadSummary, IpcError> {
@@ -237,6 +259,12 @@ pub fn draft(request: SendRequest) -> Result<Draft, IpcError> {
         subject: None,
         attachments,
     })
+}
+
+/// Requeues a message's failed recipients; answers how many.
+pub async fn retry(engine: &Engine, message_id: i64) -> Result<u32, IpcError> {
+    let requeued = engine.retry(MessageId(message_id)).await?;
+    Ok(u32::try_from(requeued).unwrap_or(u32::MAX))
 }
 
 /// Writes the message durably and wakes the outbox.

@@ -206,17 +206,23 @@ test("search finds a message and opens its thread at it", async () => {
     );
     await hit.click();
     await browser.$('[data-testid="conversation-title"]').waitForExist({ timeout: 10_000 });
-    // The message is in the opened thread.
+    // The thread opens at the message: marked as the hit and scrolled into view.
     const found = await browser.waitUntil(
       async () =>
-        browser.execute(() =>
-          Array.from(document.querySelectorAll('[data-testid="message-body"]'))
-            .map((b) => b.textContent)
-            .find((t) => t.includes("insurance card")),
-        ),
-      { timeout: 10_000, timeoutMsg: "the hit's message is not in the opened thread" },
+        browser.execute(() => {
+          const m = document.querySelector('[data-testid="message"][data-highlighted="true"]');
+          if (!m) return null;
+          const list = document.querySelector('[data-testid="message-list"]').getBoundingClientRect();
+          const r = m.getBoundingClientRect();
+          return {
+            body: m.querySelector('[data-testid="message-body"]')?.textContent ?? "",
+            visible: r.bottom > list.top && r.top < list.bottom,
+          };
+        }),
+      { timeout: 10_000, timeoutMsg: "no message highlighted after opening the hit" },
     );
-    assert.match(found, /insurance card/);
+    assert.match(found.body, /insurance card/);
+    assert.ok(found.visible, "the hit is not scrolled into view");
     assert.match(await text(await browser.$('[data-testid="participants"]')), /Dana Reyes/);
   } finally {
     await shoot("messenger-search");

@@ -188,4 +188,54 @@ describe("ConversationView", () => {
     );
     expect(screen.getAllByTestId("participant-opted-out")).toHaveLength(1);
   });
+
+  it("retries a failed message with its Retry button and shows why a retry was refused", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    backend.messages = [
+      message({
+        id: 7,
+        direction: "out",
+        author: "+12025550100",
+        author_name: null,
+        body: "tow at 3",
+        state: "failed",
+        deliveries: [
+          { recipient: "+12025550122", state: "rejected", status_code: 4004, status_text: "Handset unreachable", updated_at: 1 },
+        ],
+      }),
+    ];
+    await open(backend);
+    expect((await screen.findByTestId("failure-reason")).textContent).toBe("Handset unreachable (4004)");
+    await fireEvent.click(screen.getByTestId("retry"));
+    expect(backend.retried).toEqual([7]);
+    await waitFor(() => expect((screen.getByTestId("retry") as HTMLButtonElement).disabled).toBe(false));
+    backend.retryMessage = () =>
+      Promise.resolve({ status: "error", error: { code: "provider_unavailable", message: "Still connecting" } });
+    await fireEvent.click(screen.getByTestId("retry"));
+    expect((await screen.findByTestId("retry-error")).textContent).toBe("Still connecting (provider_unavailable)");
+  });
+
+  it("opens at a search hit, highlighted, and jumps to the latest page on request", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const now = Date.now();
+    for (let i = 1; i <= 12; i++) backend.messages.push(message({ id: i, body: `message ${i}`, at: now - (13 - i) * 1000 }));
+    const conversation = new ConversationState(backend, 1);
+    render(ConversationView, { backend, conversation });
+    await conversation.openAt(5);
+    expect(backend.calls).toContain("open 1 at 5");
+    const hit = await screen.findByText("message 5");
+    expect(hit.closest('[data-testid="message"]')?.getAttribute("data-highlighted")).toBe("true");
+    // Only the page around the hit is loaded; the newest is not.
+    expect(screen.queryByText("message 12")).toBeNull();
+    // A message arriving now lands beyond the gap: not shown until the jump.
+    backend.messages.push(message({ id: 13, body: "message 13", at: now }));
+    backend.emit([{ type: "message_added", thread_id: 1, message_id: 13 }]);
+    await fireEvent.click(await screen.findByTestId("jump-to-latest"));
+    expect(await screen.findByText("message 13")).toBeTruthy();
+    expect(screen.getByText("message 12")).toBeTruthy();
+    expect(conversation.hasNewer).toBe(false);
+    expect(document.querySelector('[data-highlighted="true"]')).toBeNull();
+  });
 });

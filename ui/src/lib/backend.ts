@@ -27,6 +27,7 @@ import {
   type ThreadPage,
   type ThreadSummary,
   type ThreadView,
+  type ThreadViewAt,
 } from "./bindings";
 
 export type {
@@ -52,6 +53,7 @@ export type {
   ThreadPage,
   ThreadSummary,
   ThreadView,
+  ThreadViewAt,
 };
 
 export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -65,9 +67,13 @@ export interface Backend {
   listThreads(archived: boolean, after: string | null): Promise<Result<ThreadPage>>;
   /** A thread and a page of its messages, newest first; `before` reads older ones. */
   openThread(threadId: number, before: string | null): Promise<Result<ThreadView>>;
+  /** A thread opened at one message (a search hit): the messages around it. */
+  openThreadAt(threadId: number, messageId: number): Promise<Result<ThreadViewAt>>;
   threadSummary(threadId: number): Promise<Result<ThreadSummary>>;
   getMessage(messageId: number): Promise<Result<Message>>;
   sendMessage(request: SendRequest): Promise<Result<Sent>>;
+  /** Sends a failed message again to the recipients it failed for; answers how many. */
+  retryMessage(messageId: number): Promise<Result<number>>;
   markThreadRead(threadId: number): Promise<Result<null>>;
   setThreadPinned(threadId: number, pinned: boolean): Promise<Result<null>>;
   setThreadArchived(threadId: number, archived: boolean): Promise<Result<null>>;
@@ -91,9 +97,11 @@ export const tauriBackend: Backend = {
   appStatus: () => commands.appStatus(),
   listThreads: (archived, after) => commands.listThreads(archived, after, 50),
   openThread: (threadId, before) => commands.openThread(threadId, before, 50),
+  openThreadAt: (threadId, messageId) => commands.openThreadAt(threadId, messageId, 50),
   threadSummary: (threadId) => commands.threadSummary(threadId),
   getMessage: (messageId) => commands.getMessage(messageId),
   sendMessage: (request) => commands.sendMessage(request),
+  retryMessage: (messageId) => commands.retryMessage(messageId),
   markThreadRead: (threadId) => commands.markThreadRead(threadId),
   setThreadPinned: (threadId, on) => commands.setThreadPinned(threadId, on),
   setThreadArchived: (threadId, on) => commands.setThreadArchived(threadId, on),

@@ -17,12 +17,22 @@ export const commands = {
 	 *  page's `next` to read older ones.
 	 */
 	openThread: (threadId: number, before: string | null, pageSize: number | null) => typedError<ThreadView, IpcError>(__TAURI_INVOKE("open_thread", { threadId, before, pageSize })),
+	/**
+	 *  A thread's header and the page of messages around one of them (a search hit), newest
+	 *  first: `messages.next` reads older ones, `has_newer` says the newest are not in it.
+	 */
+	openThreadAt: (threadId: number, messageId: number, pageSize: number | null) => typedError<ThreadViewAt, IpcError>(__TAURI_INVOKE("open_thread_at", { threadId, messageId, pageSize })),
 	/**  One thread's row (to refresh the list when an event names it). */
 	threadSummary: (threadId: number) => typedError<ThreadSummary, IpcError>(__TAURI_INVOKE("thread_summary", { threadId })),
 	/**  One message with its parts and delivery states. */
 	getMessage: (messageId: number) => typedError<Message, IpcError>(__TAURI_INVOKE("get_message", { messageId })),
 	/**  Writes a message (durably, before anything is sent) and wakes the outbox. */
 	sendMessage: (request: SendRequest) => typedError<Sent, IpcError>(__TAURI_INVOKE("send_message", { request })),
+	/**
+	 *  Sends a message again to its recipients whose delivery failed, expired or was
+	 *  rejected (not to anyone who opted out since); answers how many were queued.
+	 */
+	retryMessage: (messageId: number) => typedError<number, IpcError>(__TAURI_INVOKE("retry_message", { messageId })),
 	markThreadRead: (threadId: number) => typedError<null, IpcError>(__TAURI_INVOKE("mark_thread_read", { threadId })),
 	setThreadPinned: (threadId: number, pinned: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("set_thread_pinned", { threadId, pinned })),
 	setThreadArchived: (threadId: number, archived: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("set_thread_archived", { threadId, archived })),
@@ -133,7 +143,11 @@ export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_b
 /**  A stored media file is missing or unreadable. */
 "media_unavailable" | 
 /**  An attachment cannot be sent: its type, or a size that cannot be made to fit. */
-"media_refused" | "internal" | 
+"media_refused" | 
+/**  Every recipient opted out: nothing may be sent. */
+"opted_out" | 
+/**  The opt-in policy refuses: a recipient has no opt-in on record. */
+"no_opt_in" | "internal" | 
 /**  The configuration file cannot be parsed or holds a bad value (the message names the key). */
 "config_invalid" | 
 /**  The configuration file cannot be read or written. */
@@ -306,6 +320,15 @@ export type ThreadSummary = {
 export type ThreadView = {
 	thread: ThreadSummary,
 	messages: MessagePage,
+};
+
+/**  A thread opened at one message (a search hit): the messages around it, newest first. */
+export type ThreadViewAt = {
+	thread: ThreadSummary,
+	/**  `next` is the cursor to the older messages. */
+	messages: MessagePage,
+	/**  Newer messages exist than these (the newest page is `open_thread` without a cursor). */
+	has_newer: boolean,
 };
 
 /* Tauri Specta runtime */

@@ -22,6 +22,10 @@ export class ConversationState {
   loading = $state(true);
   loadingOlder = $state(false);
   error = $state<IpcError | null>(null);
+  /** The message the thread was opened at (a search hit), shown highlighted. */
+  highlightId = $state<number | null>(null);
+  /** Newer messages than the loaded ones exist (opened at a hit, not at the newest). */
+  hasNewer = $state(false);
 
   constructor(
     private backend: Backend,
@@ -29,6 +33,7 @@ export class ConversationState {
   ) {}
 
   async open() {
+    if (this.highlightId !== null && this.hasNewer) return this.openAt(this.highlightId);
     this.loading = true;
     const r = await call(() => this.backend.openThread(this.threadId, null));
     this.loading = false;
@@ -46,6 +51,33 @@ export class ConversationState {
     this.messages = arrived.length ? [...page, ...arrived].sort(newerFirst) : page;
     this.older = r.data.messages.next;
     if (r.data.thread.unread_count > 0) void this.markRead();
+  }
+
+  /** Opens the thread at one message: the page around it, that message highlighted. */
+  async openAt(messageId: number) {
+    this.loading = true;
+    const r = await call(() => this.backend.openThreadAt(this.threadId, messageId));
+    this.loading = false;
+    if (r.status === "error") {
+      this.error = r.error;
+      return;
+    }
+    this.error = null;
+    this.thread = r.data.thread;
+    this.messages = r.data.messages.items;
+    this.older = r.data.messages.next;
+    this.hasNewer = r.data.has_newer;
+    this.highlightId = messageId;
+    if (!this.hasNewer && r.data.thread.unread_count > 0) void this.markRead();
+  }
+
+  /** Leaves a hit for the newest page. */
+  async jumpToLatest() {
+    this.highlightId = null;
+    this.hasNewer = false;
+    this.messages = [];
+    this.older = null;
+    await this.open();
   }
 
   async markRead() {
@@ -78,6 +110,9 @@ export class ConversationState {
     // Older than everything loaded and more pages to come: its page will bring it.
     const oldest = this.messages[this.messages.length - 1];
     if (this.older && oldest && newerFirst(m, oldest) > 0) return;
+    // Newer than a hit's page while newer pages are not loaded: "Jump to latest" brings it.
+    const newest = this.messages[0];
+    if (this.hasNewer && newest && newerFirst(m, newest) < 0) return;
     this.messages = [...this.messages, m].sort(newerFirst);
   }
 

@@ -90,6 +90,20 @@ export class FakeBackend implements Backend {
     const items = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => b.at - a.at || b.id - a.id);
     return ok({ thread: t, messages: { items, next: null } });
   };
+  openThreadAt: Backend["openThreadAt"] = (threadId: number, messageId: number) => {
+    this.calls.push(`open ${threadId} at ${messageId}`);
+    const t = this.threads.find((x) => x.id === threadId);
+    if (!t) return Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "no such thread" } });
+    const all = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => b.at - a.at || b.id - a.id);
+    const at = Math.max(0, all.findIndex((m) => m.id === messageId));
+    const from = Math.max(0, at - 2);
+    return ok({ thread: t, messages: { items: all.slice(from, at + 3), next: at + 3 < all.length ? "older" : null }, has_newer: from > 0 });
+  };
+  retried: number[] = [];
+  retryMessage: Backend["retryMessage"] = (messageId: number) => {
+    this.retried.push(messageId);
+    return ok(1);
+  };
   threadSummary = (threadId: number) => {
     const t = this.threads.find((x) => x.id === threadId);
     return t ? ok(t) : Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "gone" } });
