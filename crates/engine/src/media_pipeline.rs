@@ -62,3 +62,8 @@ pub fn prepare(text: &str, attachments: &[Attachment]) -> Result<Vec<Attachment>
         })
         .collect())
 }
+
+/// The carrier brand for a provider's operator ID, for showing beside a participant.
+pub fn carrier_name(operator_id: &str) -> Option<&'static str> {
+    media::Carrier::operator_name(operator_id)
+}

@@ -807,3 +807,59 @@ async fn retry_resends_only_to_recipients_whose_delivery_failed_and_who_may_stil
     assert_eq!(transactions.len(), 5);
     rig.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_carrier_a_delivery_report_names_is_kept_for_the_participant() {
+    let rig = rig(
+        mmsc_sim::SimConfig {
+            dlr_operator_id: Some("31004".into()),
+            ..Default::default()
+        },
+        |p| p.operator_id_header = true,
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let composed = rig
+        .engine
+        .send(Draft::text(
+            Audience::People(vec!["12025550161".into(), "12025550162".into()]),
+            "Keys are in the lockbox",
+        ))
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    poll_until(&rig.engine, || {
+        session
+            .thread_summary(composed.thread_id)
+            .unwrap()
+            .participants
+            .iter()
+            .all(|p| p.operator_id.is_some())
+    })
+    .await;
+    let people = session
+        .thread_summary(composed.thread_id)
+        .unwrap()
+        .participants;
+    for p in &people {
+        assert_eq!(p.operator_id.as_deref(), Some("31004"));
+        assert_eq!(
+            engine::media_pipeline::carrier_name(p.operator_id.as_deref().unwrap()),
+            Some("T-Mobile")
+        );
+    }
+    // The next submit to them names the carrier; the simulator accepts it as Sinch does.
+    rig.engine
+        .send(Draft::text(Audience::Thread(composed.thread_id), "Thanks!"))
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(accepted_submits(&rig.sim).len(), 4);
+    rig.shutdown().await;
+}

@@ -65,6 +65,22 @@ impl Carrier {
         }
     }
 
+    /// The brand a person knows for Sinch's operator ID `id` (brief §1's table), for
+    /// showing beside a participant; `None` for an ID the table does not list.
+    pub fn operator_name(id: &str) -> Option<&'static str> {
+        Some(match id.trim() {
+            "10488" => "Google Voice",
+            "31002" => "AT&T",
+            "31003" => "Verizon",
+            "31004" => "T-Mobile",
+            "31005" => "Sprint",
+            "31012" => "US Cellular",
+            "31062" => "Metro by T-Mobile",
+            "33011" => "Claro PR",
+            _ => return None,
+        })
+    }
+
     /// From a carrier's name as people and configs write it ("AT&T", "t-mobile", "VZW").
     pub fn from_name(name: &str) -> Carrier {
         let key: String = name
@@ -109,6 +125,13 @@ pub fn tightest_limit_on(route: Route, carriers: &[Carrier]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_ids_name_the_brand_people_know() {
+        assert_eq!(Carrier::operator_name("31004"), Some("T-Mobile"));
+        assert_eq!(Carrier::operator_name(" 31062 "), Some("Metro by T-Mobile"));
+        assert_eq!(Carrier::operator_name("99999"), None);
+    }
 
     #[test]
     fn the_group_fits_its_smallest_carrier() {

@@ -16,6 +16,7 @@
 mod accounts;
 pub mod address;
 mod broadcasts;
+mod carriers;
 mod consent;
 mod contacts;
 mod delivery;

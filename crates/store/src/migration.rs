@@ -107,6 +107,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "disclosures_and_overrides",
         sql: include_str!("../migrations/0016_disclosures_and_overrides.sql"),
     },
+    Migration {
+        version: 17,
+        name: "number_carriers",
+        sql: include_str!("../migrations/0017_number_carriers.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

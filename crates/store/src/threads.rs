@@ -60,6 +60,8 @@ pub struct Participant {
     pub name: Option<String>,
     /// Their latest consent event is an opt-out: nothing more may be sent to them.
     pub opted_out: bool,
+    /// The provider's operator ID of their carrier, when it has told us.
+    pub operator_id: Option<String>,
 }
 
 /// A thread as the list and the header show it.
@@ -483,8 +485,10 @@ pub(crate) fn participants_of(
         "SELECT tp.thread_id, tp.address, c.display_name,
                 coalesce((SELECT ce.event = 'opt_out' FROM consent_events ce
                           WHERE ce.number = tp.address AND ce.event IN ('opt_in', 'opt_out')
-                          ORDER BY ce.id DESC LIMIT 1), 0)
+                          ORDER BY ce.id DESC LIMIT 1), 0),
+                nc.operator_id
          FROM thread_participants tp
+         LEFT JOIN number_carriers nc ON nc.number = tp.address
          LEFT JOIN contact_numbers cn ON cn.number = tp.address
          LEFT JOIN contacts c ON c.id = cn.contact_id
          WHERE tp.thread_id IN (SELECT value FROM json_each(?1))
@@ -497,6 +501,7 @@ pub(crate) fn participants_of(
                 address: r.get(1)?,
                 name: r.get(2)?,
                 opted_out: r.get(3)?,
+                operator_id: r.get(4)?,
             },
         ))
     })?;

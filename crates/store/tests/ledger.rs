@@ -225,3 +225,28 @@ fn disclosures_count_once_per_number_and_overrides_keep_their_reason() {
         .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
 }
+
+#[test]
+fn a_numbers_carrier_is_the_newest_sighting_and_shows_on_its_participant() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123", "6175550124"]);
+    assert_eq!(f.store.carrier_of("6175550123").unwrap(), None);
+    f.store
+        .write(|w| {
+            w.note_carrier("(617) 555-0123", "31003", 10)?;
+            // A late report from before a port does not undo it.
+            w.note_carrier("+16175550123", "31002", 5)?;
+            w.note_carrier("+16175550124", " ", 11)
+        })
+        .unwrap();
+    assert_eq!(
+        f.store.carrier_of("6175550123").unwrap().as_deref(),
+        Some("31003")
+    );
+    f.store
+        .write(|w| w.note_carrier("6175550123", "31004", 20))
+        .unwrap();
+    let people = f.store.thread(t).unwrap().participants;
+    let carriers: Vec<_> = people.iter().map(|p| p.operator_id.as_deref()).collect();
+    assert_eq!(carriers, [Some("31004"), None]);
+}

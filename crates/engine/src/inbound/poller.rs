@@ -150,7 +150,7 @@ impl Poller {
         let rules = self.rules.clone();
         let now = self.clock.now_ms();
         tokio::task::spawn_blocking(move || {
-            let parsed: Vec<(i64, Inbound)> = entries
+            let parsed: Vec<(i64, Inbound, Option<String>)> = entries
                 .iter()
                 .map(|e| {
                     let inbound = match e.raw() {
@@ -159,7 +159,7 @@ impl Poller {
                             Inbound::Skip(format!("entry {} is not base64: {err}", e.cursor))
                         }
                     };
-                    (e.received_at_ms, inbound)
+                    (e.received_at_ms, inbound, e.summary.operator_id.clone())
                 })
                 .collect();
             let mut report = BatchReport {
@@ -169,8 +169,18 @@ impl Poller {
             let mut touched = Vec::new();
             let mut stored = Vec::new();
             session.write(|w| {
-                for (received_at, inbound) in &parsed {
+                for (received_at, inbound, operator_id) in &parsed {
                     let received_at = if *received_at > 0 { *received_at } else { now };
+                    // The provider names the carrier of the handset that sent the message
+                    // or that the report is about (BRIEF §1).
+                    let handset = match inbound {
+                        Inbound::Message(m) => Some(m.from.as_str()),
+                        Inbound::Report(r) => Some(r.recipient.as_str()),
+                        Inbound::Skip(_) => None,
+                    };
+                    if let (Some(number), Some(id)) = (handset, operator_id) {
+                        w.note_carrier(number, id, received_at)?;
+                    }
                     match apply::write(w, &rules, inbound, received_at)? {
                         Applied::Stored(id) => {
                             report.messages += 1;

@@ -238,6 +238,7 @@ impl OutboxWorker {
         // committed, no attempt to that number starts (its confirmation excepted).
         let allowed = tokio::task::spawn_blocking(move || {
             let allowed = session.write(|w| {
+                let carrier = w.carrier_of(&recipient)?;
                 if !crate::consent::may_send(w, &recipient, message_id)? {
                     w.give_up_job(job_id, OPTED_OUT)?;
                     w.update_delivery(
@@ -251,24 +252,26 @@ impl OutboxWorker {
                             at: now,
                         },
                     )?;
-                    return Ok(false);
+                    return Ok(None);
                 }
                 w.start_attempt(job_id, &tx)?;
                 w.set_message_state(message_id, MessageState::Sending)?;
-                Ok(true)
+                Ok(Some(carrier))
             })?;
-            if !allowed {
+            if allowed.is_none() {
                 session.settle_message_state(message_id)?;
             }
             Ok::<_, EngineError>(allowed)
         })
         .await
         .map_err(|e| EngineError::Runtime(e.to_string()))??;
-        if !allowed {
+        // The recipient's carrier, as the provider last reported it: sent back (when the
+        // profile says so) to spare a billed lookup.
+        let Some(carrier) = allowed else {
             return Ok(());
-        }
+        };
 
-        let answer = self.transport.submit(encoded, None).await;
+        let answer = self.transport.submit(encoded, carrier.as_deref()).await;
         let jitter = self.jitter.lock().expect("jitter lock").f64();
         let decision = decide(&answer, job.attempts + 1, &self.policy, jitter);
         tracing::debug!(job = job.id.0, recipient = %job.recipient, ?decision, "outbox attempt");
