@@ -20,6 +20,14 @@ const COMMANDS: &[&str] = &[
     "list_contacts",
     "add_contact",
     "update_contact",
+    "preflight_send",
+    "consent_ledger",
+    "consent_history",
+    "consent_statuses",
+    "record_opt_in_consent",
+    "export_consent_csv",
+    "import_consent_csv",
+    "start_group_without_opted_out",
 ];
 
 fn main() {

@@ -509,15 +509,29 @@ pub struct SendRequest {
     pub to: Recipients,
     pub text: String,
     pub attachments: Vec<OutgoingAttachment>,
+    /// Send now even in the recipients' quiet hours, for this recorded reason (incident
+    /// coordination is not marketing).
+    #[serde(default)]
+    #[specta(optional)]
+    pub urgent_reason: Option<String>,
 }
 
-/// What sending wrote: where the message is shown.
+/// What sending wrote: where the message is shown, and what the compliance rules did.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Sent {
     #[specta(type = Number)]
     pub thread_id: i64,
     #[specta(type = Number)]
     pub message_id: i64,
+    /// Participants left out because they opted out.
+    pub skipped_opted_out: Vec<String>,
+    /// When quiet hours release the message (Unix ms), if they hold it.
+    #[specta(type = Option<Number>)]
+    pub scheduled_at: Option<i64>,
+    /// Recipients with no opt-in on record (sent anyway: the policy warns).
+    pub without_opt_in: Vec<String>,
+    /// The opt-out footer went with it (someone's first message from us).
+    pub footer_appended: bool,
 }
 
 /// Whether the pipelines run, and why not.

@@ -5,6 +5,7 @@ use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::commands;
+use crate::compliance_commands;
 use crate::events::EngineEvents;
 
 /// Where the generated bindings live, relative to this crate.
@@ -33,6 +34,14 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::list_contacts,
             commands::add_contact,
             commands::update_contact,
+            compliance_commands::preflight_send,
+            compliance_commands::consent_ledger,
+            compliance_commands::consent_history,
+            compliance_commands::consent_statuses,
+            compliance_commands::record_opt_in_consent,
+            compliance_commands::export_consent_csv,
+            compliance_commands::import_consent_csv,
+            compliance_commands::start_group_without_opted_out,
         ])
         .events(collect_events![EngineEvents])
         // Row ids and millisecond timestamps are i64 in Rust; both stay far below 2^53,
@@ -62,6 +71,14 @@ pub const COMMANDS: &[&str] = &[
     "list_contacts",
     "add_contact",
     "update_contact",
+    "preflight_send",
+    "consent_ledger",
+    "consent_history",
+    "consent_statuses",
+    "record_opt_in_consent",
+    "export_consent_csv",
+    "import_consent_csv",
+    "start_group_without_opted_out",
 ];
 
 /// The TypeScript exporter with the project's settings.

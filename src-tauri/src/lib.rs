@@ -9,6 +9,7 @@
 
 pub mod backend;
 pub mod commands;
+pub mod compliance_commands;
 pub mod dto;
 pub mod events;
 pub mod ipc;

@@ -269,10 +269,27 @@ pub async fn retry(engine: &Engine, message_id: i64) -> Result<u32, IpcError> {
 
 /// Writes the message durably and wakes the outbox.
 pub async fn send(engine: &Engine, request: SendRequest) -> Result<Sent, IpcError> {
-    let composed = engine.send(draft(request)?).await?;
+    let urgent = request
+        .urgent_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    if request.urgent_reason.is_some() && urgent.is_none() {
+        return Err(IpcError::invalid("say why this message must go now"));
+    }
+    let draft = draft(request)?;
+    let composed = match urgent {
+        Some(reason) => engine.send_urgent(draft, reason).await?,
+        None => engine.send(draft).await?,
+    };
     Ok(Sent {
         thread_id: composed.thread_id.0,
         message_id: composed.message_id.0,
+        skipped_opted_out: composed.skipped_opted_out,
+        scheduled_at: composed.scheduled_at,
+        without_opt_in: composed.without_opt_in,
+        footer_appended: composed.footer_appended,
     })
 }
 
@@ -372,6 +389,7 @@ mod tests {
             to: Recipients::Thread { thread_id: 1 },
             text: "  \n".into(),
             attachments: vec![],
+            urgent_reason: None,
         };
         assert_eq!(draft(empty).unwrap_err().code, ErrorCode::InvalidInput);
         let d = draft(SendRequest {
@@ -380,6 +398,7 @@ mod tests {
             },
             text: "Open house moved to 3pm".into(),
             attachments: vec![],
+            urgent_reason: None,
         })
         .unwrap();
         assert!(matches!(d.audience, Audience::Broadcast(ref n) if n.len() == 2));

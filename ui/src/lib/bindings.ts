@@ -47,6 +47,25 @@ export const commands = {
 	addContact: (contact: ContactInput) => typedError<number, IpcError>(__TAURI_INVOKE("add_contact", { contact })),
 	/**  Replaces a contact's name, numbers, company, notes and tags. */
 	updateContact: (contactId: number, contact: ContactInput) => typedError<null, IpcError>(__TAURI_INVOKE("update_contact", { contactId, contact })),
+	/**
+	 *  What sending to `to` would do, before sending: who is skipped because they opted out,
+	 *  whether anything can be sent, quiet hours, the opt-out footer.
+	 */
+	preflightSend: (to: Recipients) => typedError<Preflight, IpcError>(__TAURI_INVOKE("preflight_send", { to })),
+	/**  A page of the consent ledger, newest first. */
+	consentLedger: (query: LedgerQuery, after: string | null, pageSize: number | null) => typedError<LedgerPage, IpcError>(__TAURI_INVOKE("consent_ledger", { query, after, pageSize })),
+	/**  One number's consent events, newest first. */
+	consentHistory: (number: string) => typedError<ConsentEntry[], IpcError>(__TAURI_INVOKE("consent_history", { number })),
+	/**  Each number's standing (for badges where the number is not a thread's participant). */
+	consentStatuses: (numbers: string[]) => typedError<NumberConsent[], IpcError>(__TAURI_INVOKE("consent_statuses", { numbers })),
+	/**  Records an opt-in (keyword, web form, paper form with its scan, verbal). */
+	recordOptInConsent: (input: OptInInput) => typedError<null, IpcError>(__TAURI_INVOKE("record_opt_in_consent", { input })),
+	/**  Writes the ledger as CSV under the data directory's `exports/`; answers the path. */
+	exportConsentCsv: () => typedError<CsvExport, IpcError>(__TAURI_INVOKE("export_consent_csv")),
+	/**  Records prior consents from a CSV file the user picked (all rows or none). */
+	importConsentCsv: (file: OutgoingAttachment) => typedError<number, IpcError>(__TAURI_INVOKE("import_consent_csv", { file })),
+	/**  Starts a group without those who opted out, linked to `thread_id`; answers its id. */
+	startGroupWithoutOptedOut: (threadId: number) => typedError<number, IpcError>(__TAURI_INVOKE("start_group_without_opted_out", { threadId })),
 };
 
 /** Events */
@@ -74,6 +93,51 @@ export type AppEvent =
 /**  Events were missed: re-read everything shown. */
 { type: "resync" };
 
+/**  One ledger entry as the Compliance view and a contact's page show it. */
+export type ConsentEntry = {
+	id: number,
+	/**  E.164. */
+	number: string,
+	/**  The contact's name for the number, when there is one. */
+	name: string | null,
+	kind: ConsentEventKind,
+	/**  Where it came from: `inbound keyword:stop`, `web_form`, `verbal`, `import`... */
+	source: string,
+	evidence: ConsentEvidence,
+	/**  Who recorded it, when a person did. */
+	agent: string | null,
+	at: number,
+};
+
+/**  What a ledger entry records. */
+export type ConsentEventKind = "opt_in" | "opt_out" | 
+/**  The one confirmation sent after an opt-out or a re-opt-in. */
+"confirmation_sent" | 
+/**  The opt-out footer went with the first message the number received from us. */
+"disclosure_sent";
+
+/**  What shows an entry happened. Text and message bodies are untrusted: shown as text. */
+export type ConsentEvidence = 
+/**  A note (an agent's, or an imported row's). */
+{ kind: "text"; text: string } | 
+/**
+ *  The message that carried it (an inbound STOP, the confirmation we sent), with its
+ *  text when it is still stored.
+ */
+{ kind: "message"; message_id: number; thread_id: number | null; body: string | null } | 
+/**
+ *  A file kept as evidence (a scanned paper form): its sha256 in the media folder,
+ *  served like any attachment.
+ */
+{ kind: "file"; sha256: string };
+
+/**  A number's standing in the consent ledger. */
+export type ConsentState = 
+/**  No opt-in or opt-out on record. */
+"unknown" | "opted_in" | 
+/**  Texted STOP (or was recorded so): nothing more may be sent to them. */
+"opted_out";
+
 /**  A stored contact. */
 export type Contact = {
 	id: number,
@@ -98,6 +162,12 @@ export type ContactInput = {
 export type ContactPage = {
 	items: Contact[],
 	next: string | null,
+};
+
+/**  Where an export was written. */
+export type CsvExport = {
+	path: string,
+	events: number,
 };
 
 /**  One recipient's state for an outgoing message, with the provider's reason. */
@@ -162,6 +232,29 @@ export type IpcError = {
 	message: string,
 };
 
+/**  A page of the ledger, newest first; `next` reads older entries. */
+export type LedgerPage = {
+	items: ConsentEntry[],
+	next: string | null,
+	/**  How many entries match the query in all. */
+	total: number,
+};
+
+/**
+ *  Which ledger entries to show. Empty `kinds` means every kind; `from`/`to` are inclusive
+ *  Unix milliseconds.
+ */
+export type LedgerQuery = {
+	kinds: ConsentEventKind[],
+	/**
+	 *  Matches the number (digits in any format), the contact's name, the source, the
+	 *  agent or the evidence, ignoring case.
+	 */
+	text: string | null,
+	from: number | null,
+	to: number | null,
+};
+
 /**  A message as the conversation view shows it. */
 export type Message = {
 	id: number,
@@ -204,6 +297,37 @@ export type MessagePage = {
 /**  Where a message stands locally. */
 export type MessageState = "unread" | "read" | "queued" | "sending" | "sent" | "failed";
 
+/**  A number's standing, for a badge. */
+export type NumberConsent = {
+	/**  As asked. */
+	number: string,
+	status: ConsentState,
+};
+
+/**  An opt-in to record. */
+export type OptInInput = {
+	/**  Any format; recorded canonical. */
+	number: string,
+	source: OptInSource,
+	/**  Who took it (required for verbal consent). */
+	agent: string | null,
+	/**  Which web form submission, or what was said. */
+	note: string | null,
+	/**  When it was given (Unix ms); now when absent. */
+	at: number | null,
+	/**  The scanned page of a paper form (required for one). */
+	scan: OutgoingAttachment | null,
+};
+
+/**  How an opt-in was given. */
+export type OptInSource = 
+/**  They texted a keyword in. */
+"keyword" | "web_form" | 
+/**  A signed paper form (the scan is attached). */
+"paper_form" | 
+/**  On the phone or in person (the agent's name is recorded). */
+"verbal";
+
 /**
  *  A file to send, as the user picked, dropped or pasted it: its bytes in base64, so only
  *  what the user handed to the window can be sent (the backend reads no paths).
@@ -244,6 +368,37 @@ export type Participant = {
 	opted_out: boolean,
 };
 
+/**  What sending to an audience would do, asked before sending. */
+export type Preflight = {
+	recipients: RecipientCheck[],
+	/**
+	 *  Why nothing can be sent at all, with the code a send would fail with (`opted_out`
+	 *  when everyone did, `no_opt_in` when the policy refuses, `invalid_input` for too many).
+	 */
+	blocked: IpcError | null,
+	/**  Quiet hours hold the message until then (Unix ms); an urgent send goes now. */
+	scheduled_at: number | null,
+	/**  The footer that will be appended ("Reply STOP to opt out"), if any. */
+	footer: string | null,
+	/**  Individual texts: each copy is timed and footed on its own. */
+	broadcast: boolean,
+};
+
+/**  One recipient of a message about to be sent, as the rules see them. */
+export type RecipientCheck = {
+	number: string,
+	name: string | null,
+	consent: ConsentState,
+	/**  Skipped: nothing is sent to them. */
+	opted_out: boolean,
+	/**  No opt-in on record (a warning, or a block when the policy refuses). */
+	no_opt_in: boolean,
+	/**  Their quiet hours hold the message until then (Unix ms). */
+	quiet_until: number | null,
+	/**  Their first message from us: the opt-out footer goes with it. */
+	needs_footer: boolean,
+};
+
 /**  Who a new message goes to. */
 export type Recipients = 
 /**  An existing conversation. */
@@ -264,12 +419,25 @@ export type SendRequest = {
 	to: Recipients,
 	text: string,
 	attachments: OutgoingAttachment[],
+	/**
+	 *  Send now even in the recipients' quiet hours, for this recorded reason (incident
+	 *  coordination is not marketing).
+	 */
+	urgent_reason?: string | null,
 };
 
-/**  What sending wrote: where the message is shown. */
+/**  What sending wrote: where the message is shown, and what the compliance rules did. */
 export type Sent = {
 	thread_id: number,
 	message_id: number,
+	/**  Participants left out because they opted out. */
+	skipped_opted_out: string[],
+	/**  When quiet hours release the message (Unix ms), if they hold it. */
+	scheduled_at: number | null,
+	/**  Recipients with no opt-in on record (sent anyway: the policy warns). */
+	without_opt_in: string[],
+	/**  The opt-out footer went with it (someone's first message from us). */
+	footer_appended: boolean,
 };
 
 /**  A piece of a search snippet: matched text or its context. Rendered as text. */
