@@ -3,6 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import Composer from "./Composer.svelte";
 import { clearDrafts } from "../lib/drafts";
 import type { IpcError } from "../lib/backend";
+import { FakeBackend } from "../lib/fake-backend";
+import { CLEAR, check } from "../lib/compliance-fake";
+import type { Preflight } from "../lib/compliance";
 
 function setup(draftKey = "thread-1", result: IpcError | null = null) {
   const sent: { text: string; files: File[] }[] = [];
@@ -74,5 +77,167 @@ describe("Composer", () => {
     await waitFor(() => expect(sent).toHaveLength(1));
     expect(sent[0].files[0].name).toBe("card.vcf");
     expect(screen.queryAllByTestId("attachment")).toHaveLength(0);
+  });
+});
+
+describe("Composer compliance checks", () => {
+  beforeEach(() => clearDrafts());
+
+  function setupChecked(answer: Preflight, opts: { group?: boolean; onOpenThread?: (id: number) => void } = {}) {
+    const backend = new FakeBackend();
+    backend.preflightAnswer = answer;
+    const sent: { text: string; urgent: string | null }[] = [];
+    render(Composer, {
+      draftKey: "thread-9",
+      backend,
+      to: { kind: "thread", thread_id: 9 },
+      group: opts.group ?? true,
+      onOpenThread: opts.onOpenThread,
+      onSend: async (text: string, _files: File[], urgent: string | null) => {
+        sent.push({ text, urgent });
+        return null;
+      },
+    });
+    const input = screen.getByTestId("composer-input") as HTMLTextAreaElement;
+    const button = screen.getByTestId("composer-send") as HTMLButtonElement;
+    return { backend, sent, input, button };
+  }
+
+  it("blocks the send with the reason when nobody can be texted", async () => {
+    const { backend, sent, input, button } = setupChecked({
+      ...CLEAR,
+      recipients: [check({ number: "+12025550166", name: "Tom Becker", consent: "opted_out", opted_out: true })],
+    });
+    // No reason from the engine: the composer still says why.
+    const reason = await screen.findByTestId("preflight-blocked");
+    expect(reason.textContent).toMatch(/Tom Becker opted out \(texted STOP\); nobody here can be texted/);
+    expect(backend.preflightCalls).toEqual([{ kind: "thread", thread_id: 9 }]);
+    await fireEvent.input(input, { target: { value: "Are you still interested?" } });
+    expect(button.disabled).toBe(true);
+    expect(button.title).toMatch(/opted out/);
+    await fireEvent.keyDown(input, { key: "Enter" });
+    expect(sent).toHaveLength(0);
+    expect(screen.queryByTestId("preflight-skipped")).toBeNull();
+  });
+
+  it("shows the engine's own block reason", async () => {
+    const { button, input } = setupChecked({
+      ...CLEAR,
+      recipients: [check({ number: "+12025550111", no_opt_in: true })],
+      blocked: { code: "no_opt_in", message: "No opt-in on record for (202) 555-0111; the office policy refuses" },
+    });
+    expect((await screen.findByTestId("preflight-blocked")).textContent).toBe(
+      "No opt-in on record for (202) 555-0111; the office policy refuses",
+    );
+    await fireEvent.input(input, { target: { value: "Hello" } });
+    expect(button.disabled).toBe(true);
+  });
+
+  it("names who is skipped in a group and starts a linked group without them", async () => {
+    const opened: number[] = [];
+    const { backend, sent, input, button } = setupChecked(
+      {
+        ...CLEAR,
+        recipients: [
+          check({ number: "+12025550166", name: "Tom Becker", opted_out: true, consent: "opted_out" }),
+          check({ number: "+12025550155", name: "Priya Natarajan", consent: "opted_in" }),
+        ],
+      },
+      { onOpenThread: (id) => opened.push(id) },
+    );
+    const notice = await screen.findByTestId("preflight-skipped");
+    expect(notice.textContent).toMatch(/Tom Becker has opted out \(texted STOP\) and will be skipped/);
+    expect(screen.queryByTestId("preflight-blocked")).toBeNull();
+    await fireEvent.input(input, { target: { value: "Open house at 3" } });
+    expect(button.disabled).toBe(false);
+    await fireEvent.click(screen.getByTestId("start-without"));
+    await waitFor(() => expect(opened).toEqual([77]));
+    expect(backend.successorsOf).toEqual([9]);
+    await fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(sent).toEqual([{ text: "Open house at 3", urgent: null }]));
+  });
+
+  it("does not offer a new group in a one-to-one conversation", async () => {
+    setupChecked(
+      {
+        ...CLEAR,
+        recipients: [
+          check({ number: "+12025550166", opted_out: true }),
+          check({ number: "+12025550155" }),
+        ],
+      },
+      { group: false },
+    );
+    await screen.findByTestId("preflight-skipped");
+    expect(screen.queryByTestId("start-without")).toBeNull();
+  });
+
+  it("warns about a missing opt-in and shows the footer it adds, names as text", async () => {
+    setupChecked({
+      ...CLEAR,
+      recipients: [check({ number: "+12025550111", name: "<b>Dana</b>", no_opt_in: true })],
+      footer: "Reply STOP to opt out",
+    });
+    const warning = await screen.findByTestId("preflight-no-opt-in");
+    expect(warning.textContent?.trim()).toBe("No opt-in on record for <b>Dana</b>.");
+    expect(warning.querySelector("b")).toBeNull();
+    expect(screen.getByTestId("preflight-footer").textContent).toBe("Adds: Reply STOP to opt out");
+    expect((screen.getByTestId("composer-send") as HTMLButtonElement).disabled).toBe(true); // empty only
+  });
+
+  it("says when quiet hours hold the message and sends now only with a reason", async () => {
+    const eight = new Date();
+    eight.setHours(8, 0, 0, 0);
+    const { sent, input } = setupChecked({
+      ...CLEAR,
+      recipients: [check({ number: "+12025550111", quiet_until: eight.getTime() })],
+      scheduled_at: eight.getTime(),
+    });
+    const held = await screen.findByTestId("preflight-scheduled");
+    expect(held.textContent).toContain("Scheduled for 8:00 AM (recipient's quiet hours)");
+    await fireEvent.input(input, { target: { value: "Tow truck is 5 min out" } });
+    await fireEvent.click(screen.getByTestId("urgent-open"));
+    const now = screen.getByTestId("urgent-send") as HTMLButtonElement;
+    expect(now.disabled).toBe(true); // a reason is required
+    await fireEvent.input(screen.getByTestId("urgent-reason"), { target: { value: "   " } });
+    expect(now.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("urgent-reason"), { target: { value: "Accident scene, driver waiting" } });
+    expect(now.disabled).toBe(false);
+    await fireEvent.click(now);
+    await waitFor(() =>
+      expect(sent).toEqual([{ text: "Tow truck is 5 min out", urgent: "Accident scene, driver waiting" }]),
+    );
+  });
+
+  it("shows the backend's error when the check fails, and sending still works", async () => {
+    const backend = new FakeBackend();
+    backend.failures.preflight = { code: "store_failed", message: "the store is unreadable" };
+    render(Composer, {
+      draftKey: "thread-10",
+      backend,
+      to: { kind: "thread", thread_id: 10 },
+      onSend: async () => null,
+    });
+    expect((await screen.findByTestId("preflight-error")).textContent).toContain("the store is unreadable");
+    expect(screen.queryByTestId("preflight-blocked")).toBeNull();
+  });
+
+  it("asks again when the conversation's consent changes", async () => {
+    const backend = new FakeBackend();
+    const { rerender } = render(Composer, {
+      draftKey: "thread-11",
+      backend,
+      to: { kind: "thread", thread_id: 11 },
+      revision: "",
+      onSend: async () => null,
+    });
+    await waitFor(() => expect(backend.preflightCalls).toHaveLength(1));
+    backend.preflightAnswer = {
+      ...CLEAR,
+      recipients: [check({ number: "+12025550166", opted_out: true })],
+    };
+    await rerender({ revision: "+12025550166" });
+    await screen.findByTestId("preflight-blocked");
+    expect(backend.preflightCalls).toHaveLength(2);
   });
 });

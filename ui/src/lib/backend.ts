@@ -29,6 +29,7 @@ import {
   type ThreadView,
   type ThreadViewAt,
 } from "./bindings";
+import { tauriCompliance, type ComplianceBackend } from "./compliance";
 
 export type {
   AppEvent,
@@ -61,7 +62,7 @@ export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "err
 /** The media protocol's scheme (src-tauri/src/media.rs). */
 export const MEDIA_SCHEME = "glmedia";
 
-export interface Backend {
+export interface Backend extends ComplianceBackend {
   /** The app version, data directory, schema version, and the pipelines' state. */
   appStatus(): Promise<Result<DesktopStatus>>;
   listThreads(archived: boolean, after: string | null): Promise<Result<ThreadPage>>;
@@ -94,6 +95,7 @@ export interface Backend {
 }
 
 export const tauriBackend: Backend = {
+  ...tauriCompliance,
   appStatus: () => commands.appStatus(),
   listThreads: (archived, after) => commands.listThreads(archived, after, 50),
   openThread: (threadId, before) => commands.openThread(threadId, before, 50),

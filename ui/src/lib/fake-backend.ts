@@ -9,6 +9,7 @@ import type {
   SendRequest,
   ThreadSummary,
 } from "./backend";
+import { FakeCompliance } from "./compliance-fake";
 
 export const DAY = 24 * 3600 * 1000;
 
@@ -61,7 +62,7 @@ export const STATUS: DesktopStatus = {
 
 const ok = <T>(data: T): Promise<Result<T>> => Promise.resolve({ status: "ok", data });
 
-export class FakeBackend implements Backend {
+export class FakeBackend extends FakeCompliance implements Backend {
   threads: ThreadSummary[] = [];
   messages: Message[] = [];
   sent: SendRequest[] = [];
@@ -117,7 +118,7 @@ export class FakeBackend implements Backend {
     const id = 1000 + this.sent.length;
     const threadId = request.to.kind === "thread" ? request.to.thread_id : 99;
     this.messages.push(message({ id, thread_id: threadId, direction: "out", author: "+12025550100", author_name: null, body: request.text, state: "sending" }));
-    return ok({ thread_id: threadId, message_id: id });
+    return ok({ thread_id: threadId, message_id: id, skipped_opted_out: [], scheduled_at: null, without_opt_in: [], footer_appended: false });
   };
   markThreadRead = (threadId: number) => {
     this.calls.push(`read ${threadId}`);
