@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod connection_check;
 pub mod consent;
 pub mod consent_ledger;
 mod data_dir;
