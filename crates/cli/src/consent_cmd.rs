@@ -36,6 +36,25 @@ enum ConsentCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Record one opt-in an agent collected: a web form (--reference), a signed paper form
+    /// (--scan FILE, kept with the ledger), said on the phone or in person (--verbal NOTE,
+    /// needs --agent), or a keyword the person texted elsewhere (--keyword).
+    OptIn {
+        number: String,
+        #[arg(long, conflicts_with_all = ["scan", "verbal", "keyword"])]
+        reference: Option<String>,
+        #[arg(long, conflicts_with_all = ["verbal", "keyword"])]
+        scan: Option<PathBuf>,
+        #[arg(long, conflicts_with = "keyword")]
+        verbal: Option<String>,
+        #[arg(long)]
+        keyword: bool,
+        /// Who collected it.
+        #[arg(long)]
+        agent: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Record prior consents from CSV: a header row with `number` and `event` (opt_in or
     /// opt_out), and optionally `source`, `evidence`, `agent`, `at` (ISO 8601 or Unix ms).
     Import {
@@ -70,6 +89,50 @@ pub fn run(args: ConsentArgs) -> Result<(), EngineError> {
                 let [_, number, kind, source, _, evidence, agent, at] = consent_ledger::csv_row(e);
                 println!("{at}  {number:<16} {kind:<18} {source:<20} {evidence} {agent}");
             }
+            Ok(())
+        }
+        ConsentCommand::OptIn {
+            number,
+            reference,
+            scan,
+            verbal,
+            keyword,
+            agent,
+            common,
+        } => {
+            let source = match (reference, scan, verbal, keyword) {
+                (Some(reference), ..) => consent_ledger::OptInSource::WebForm { reference },
+                (_, Some(path), ..) => consent_ledger::OptInSource::PaperForm {
+                    file_name: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    scan: std::fs::read(&path).map_err(|e| EngineError::Media {
+                        path: path.clone(),
+                        source: e,
+                    })?,
+                },
+                (_, _, Some(note), _) => consent_ledger::OptInSource::Verbal { note },
+                (.., true) => consent_ledger::OptInSource::Keyword,
+                _ => {
+                    return Err(EngineError::Compose(
+                        "say how the consent was collected: --reference, --scan, --verbal or --keyword"
+                            .into(),
+                    ));
+                }
+            };
+            let session = common.open()?;
+            let id = consent_ledger::record_opt_in(
+                &session,
+                &number,
+                &source,
+                agent.as_deref(),
+                crate::now_unix_ms(),
+            )?;
+            eprintln!(
+                "groupline: opt-in recorded for {} (ledger event {id})",
+                session.canonical(&number)?
+            );
             Ok(())
         }
         ConsentCommand::Export { file, common } => {

@@ -82,3 +82,51 @@ fn prior_consents_import_whole_list_in_order_and_export_safely() {
     assert!(text.contains("+12025550111,opt_in,web_form"), "{text}");
     assert!(text.contains("'=HYPERLINK"), "formulas are defused: {text}");
 }
+
+#[test]
+fn an_agent_records_a_paper_form_with_its_scan_and_verbal_consent_with_their_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let scan = dir.path().join("signed-form.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 signed by Dana").unwrap();
+    let out = groupline(
+        &data,
+        &[
+            "consent",
+            "opt-in",
+            "(202) 555-0111",
+            "--scan",
+            scan.to_str().unwrap(),
+            "--agent",
+            "Ana",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let out = groupline(
+        &data,
+        &[
+            "consent",
+            "opt-in",
+            "2025550122",
+            "--verbal",
+            "on the phone",
+        ],
+    );
+    assert!(!out.status.success(), "verbal consent needs the agent");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("agent"),
+        "{out:?}"
+    );
+    let out = groupline(&data, &["consent", "opt-in", "2025550122"]);
+    assert!(!out.status.success(), "how it was collected is required");
+
+    let listed = groupline(&data, &["consent", "list", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["source"], "paper_form: signed-form.pdf");
+    assert_eq!(events[0]["evidence"]["kind"], "file");
+    let sha = events[0]["evidence"]["value"].as_str().unwrap();
+    let kept = data.join("media").join(&sha[..2]).join(sha);
+    assert_eq!(std::fs::read(kept).unwrap(), b"%PDF-1.4 signed by Dana");
+}
