@@ -810,3 +810,26 @@ a = 1
         ["future", "when", "zeta", "profiles.work.extras"]
     );
 }
+
+#[test]
+fn compliance_wording_is_written_only_once_changed_and_reads_back() {
+    let mut c = Config::default();
+    let fresh = c.to_toml_string(None).unwrap();
+    assert!(!fresh.contains("[compliance]"), "{fresh}");
+    c.set("compliance.opt_in_policy", "refuse").unwrap();
+    c.set("compliance.business_name", "Harbor Insurance")
+        .unwrap();
+    c.set("compliance.extra_opt_out_keywords", "ARRET, BAJA")
+        .unwrap();
+    let text = c.to_toml_string(None).unwrap();
+    assert!(text.contains("[compliance]"), "{text}");
+    let back = parse(&text).unwrap();
+    assert_eq!(back, c);
+    assert_eq!(back.compliance.opt_in_policy, OptInPolicy::Refuse);
+    assert_eq!(back.compliance.extra_opt_out_keywords, ["ARRET", "BAJA"]);
+    // Wording that breaks the rules is refused, naming the key; nothing changes.
+    let e = c.set("compliance.help_reply", "Call us.").unwrap_err();
+    assert!(e.to_string().starts_with("compliance.help_reply"), "{e}");
+    assert_eq!(c.compliance.help_reply, back.compliance.help_reply);
+    assert!(parse("[compliance]\nopt_out_confirmation = \"\"\n").is_err());
+}
