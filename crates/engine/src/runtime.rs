@@ -16,6 +16,7 @@ use crate::inbound::relay_client::{RelayClient, RelayEndpoint};
 use crate::outbound::compose::{self, Audience, Composed, Draft};
 use crate::outbound::policy::RetryPolicy;
 use crate::outbound::preflight::{self, Preflight};
+use crate::outbound::size_meter::{self, SizeMeter};
 use crate::outbound::worker::OutboxWorker;
 use crate::provider::ProviderEndpoint;
 use crate::transport::Transport;
@@ -186,6 +187,16 @@ impl Engine {
             &self.send_rules(),
             self.clock.now_ms(),
         )
+    }
+
+    /// The composer's size meter for `text` and `attachments` to `audience`.
+    pub fn size_meter(
+        &self,
+        audience: &Audience,
+        text: &str,
+        attachments: &[compose::Attachment],
+    ) -> Result<SizeMeter, EngineError> {
+        size_meter::size_meter(&self.session, audience, text, attachments)
     }
 
     /// Sends `message` again to its recipients whose delivery failed, expired or was

@@ -166,6 +166,11 @@ impl Session {
         Ok(self.store()?.consent_events(after, limit)?)
     }
 
+    /// The provider's operator ID for `number`'s carrier, if it has named one.
+    pub fn carrier_of(&self, number: &str) -> Result<Option<String>, EngineError> {
+        Ok(self.store()?.carrier_of(number)?)
+    }
+
     /// Whether `number` has been told how to opt out (the footer on a message that did not
     /// fail for them).
     pub fn disclosed(&self, number: &str) -> Result<bool, EngineError> {

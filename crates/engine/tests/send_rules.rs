@@ -446,3 +446,66 @@ fn the_automatic_replies_use_the_configured_wording_and_keywords() {
     );
     assert!(!engine::consent::answer_help(&o.session, &rules, DC2, "help", 30).unwrap());
 }
+
+#[test]
+fn the_size_meter_fits_the_recipients_carriers_and_names_what_will_change() {
+    let o = office();
+    let photo = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let img = image::RgbImage::from_fn(1600, 1200, |x, y| {
+            image::Rgb([
+                (x * 7 % 251) as u8,
+                (y * 13 % 241) as u8,
+                ((x ^ y) % 239) as u8,
+            ])
+        });
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let attachments = [compose::Attachment {
+        file_name: "damage.png".into(),
+        bytes: photo.clone(),
+    }];
+    let group = people(&[DC, LA]);
+    let unknown = meter(&o.session, &group, "Rear bumper", &attachments);
+    assert!(!unknown.carriers_known);
+    assert_eq!(
+        unknown.budget_bytes,
+        engine::media_pipeline::message_budget()
+    );
+    assert_eq!(unknown.parts.len(), 1);
+    assert_eq!(unknown.parts[0].content_type, "image/png");
+    assert_ne!(
+        unknown.parts[0].action,
+        engine::outbound::size_meter::MeterAction::Keep
+    );
+    assert!(unknown.planned_total_bytes <= unknown.budget_bytes);
+    assert!(unknown.original_total_bytes > unknown.budget_bytes);
+
+    // Both on AT&T, as their delivery reports said: AT&T's own (larger) limit applies.
+    o.session
+        .write(|w| {
+            w.note_carrier(DC, "31002", 1)?;
+            w.note_carrier(LA, "31002", 1)
+        })
+        .unwrap();
+    let known = meter(&o.session, &group, "Rear bumper", &attachments);
+    assert!(known.carriers_known);
+    assert!(known.budget_bytes > unknown.budget_bytes, "{known:?}");
+
+    let exe = [compose::Attachment {
+        file_name: "claim.exe".into(),
+        bytes: b"MZ\x90\x00\x03\x00\x00\x00".to_vec(),
+    }];
+    let refused = meter(&o.session, &group, "", &exe);
+    assert!(refused.refused.is_some(), "{refused:?}");
+}
+
+fn meter(
+    session: &Session,
+    audience: &Audience,
+    text: &str,
+    attachments: &[compose::Attachment],
+) -> engine::outbound::size_meter::SizeMeter {
+    engine::outbound::size_meter::size_meter(session, audience, text, attachments).unwrap()
+}

@@ -115,41 +115,18 @@ pub fn compose(
             "a message needs text or an attachment".into(),
         ));
     }
-    // Made to fit the carriers before anything is stored: what is stored is what is sent.
+    let (members, broadcast) = members_of(session, &draft.audience)?;
+    // Made to fit the recipients' carriers before anything is stored: what is stored is
+    // what is sent.
+    let budget = budget_for(session, &members)?;
     let prepared = Draft {
-        attachments: crate::media_pipeline::prepare(&draft.text, &draft.attachments)?,
+        attachments: crate::media_pipeline::prepare(&draft.text, &draft.attachments, budget)?,
         ..draft.clone()
     };
     let draft = &prepared;
-    let thread_members = match &draft.audience {
-        Audience::Thread(id) => {
-            let thread = session.thread_summary(*id)?;
-            if thread.kind == ThreadKind::Broadcast {
-                let people = thread.participants.into_iter().map(|p| p.address).collect();
-                return write_broadcast(session, our_number, draft, rules, people, now);
-            }
-            Some(
-                thread
-                    .participants
-                    .into_iter()
-                    .map(|p| p.address)
-                    .collect::<Vec<_>>(),
-            )
-        }
-        Audience::People(people) => {
-            check_count(people.len(), MAX_GROUP, "a group")?;
-            None
-        }
-        Audience::Broadcast(people) => {
-            check_count(people.len(), MAX_BROADCAST, "a broadcast")?;
-            return write_broadcast(session, our_number, draft, rules, people.clone(), now);
-        }
-    };
-    let members = match (&draft.audience, thread_members) {
-        (Audience::Thread(_), Some(members)) => members,
-        (Audience::People(people), _) => people.clone(),
-        _ => unreachable!("broadcasts returned above"),
-    };
+    if broadcast {
+        return write_broadcast(session, our_number, draft, rules, members, now);
+    }
     let checks = check_recipients(session, &members, rules, now)?;
     let allowed = admit(&checks, rules)?;
     let timing = quiet_hours_timing(rules, &allowed, now)?;
@@ -178,6 +155,39 @@ pub fn compose(
             footer_appended: text != draft.text,
         })
     })
+}
+
+/// Who `audience` is, and whether they get individual texts (a broadcast). Refuses more
+/// people than a group or a broadcast may have, before anything is done.
+pub(crate) fn members_of(
+    session: &Session,
+    audience: &Audience,
+) -> Result<(Vec<String>, bool), EngineError> {
+    Ok(match audience {
+        Audience::Thread(id) => {
+            let thread = session.thread_summary(*id)?;
+            let people = thread.participants.into_iter().map(|p| p.address).collect();
+            (people, thread.kind == ThreadKind::Broadcast)
+        }
+        Audience::People(people) => {
+            check_count(people.len(), MAX_GROUP, "a group")?;
+            (people.clone(), false)
+        }
+        Audience::Broadcast(people) => {
+            check_count(people.len(), MAX_BROADCAST, "a broadcast")?;
+            (people.clone(), true)
+        }
+    })
+}
+
+/// The largest message every one of `members`' carriers accepts: the tightest known
+/// limit unless the provider has told us each one's carrier.
+pub(crate) fn budget_for(session: &Session, members: &[String]) -> Result<u64, EngineError> {
+    let carriers = members
+        .iter()
+        .map(|m| session.carrier_of(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::media_pipeline::budget_for(&carriers))
 }
 
 /// What the rules say about one recipient, before anything is written.

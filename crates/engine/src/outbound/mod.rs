@@ -18,4 +18,5 @@ pub mod compose;
 pub mod policy;
 pub mod preflight;
 pub mod request;
+pub mod size_meter;
 pub mod worker;
