@@ -185,6 +185,23 @@ describe("Composer compliance checks", () => {
     expect((screen.getByTestId("composer-send") as HTMLButtonElement).disabled).toBe(true); // empty only
   });
 
+  it("checks again after sending: the footer goes with the first message only", async () => {
+    const { backend, input, sent } = setupChecked({
+      ...CLEAR,
+      recipients: [check({ number: "+12025550111", needs_footer: true })],
+      footer: "Reply STOP to opt out",
+    });
+    await screen.findByTestId("preflight-footer");
+    await fireEvent.input(input, { target: { value: "Hello" } });
+    await waitFor(() => expect(backend.preflightCalls).toHaveLength(2)); // starting a message
+    expect(screen.getByTestId("preflight-footer")).toBeTruthy();
+    // The send records the footer as sent: the next answer has none.
+    backend.preflightAnswer = { ...CLEAR, recipients: [check({ number: "+12025550111" })] };
+    await fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(sent).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByTestId("preflight-footer")).toBeNull());
+  });
+
   it("says when quiet hours hold the message and sends now only with a reason", async () => {
     const eight = new Date();
     eight.setHours(8, 0, 0, 0);
