@@ -80,10 +80,15 @@ pub fn run(args: SendArgs) -> Result<(), EngineError> {
             crate::provider_choice::start(&args.location, &DemoOptions::default(), false).await?;
         let result = async {
             let composed = running.engine.send(draft).await?;
-            running
+            match running
                 .engine
                 .drain_outbox(Duration::from_secs(args.retry_for))
-                .await?;
+                .await
+            {
+                // The app (or `groupline poll`) holds the outbox: it sends what we queued.
+                Err(e @ EngineError::OutboxElsewhere) => eprintln!("groupline: {e}"),
+                other => other?,
+            }
             let session = running.engine.session();
             let mut messages = Vec::new();
             for (_, id) in &composed.sent_as {

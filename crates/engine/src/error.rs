@@ -26,6 +26,12 @@ pub enum EngineError {
     /// Everyone the message would go to has opted out (STOP).
     #[error("{} opted out (STOP); texting {} is blocked", .numbers.join(", "), if .numbers.len() == 1 { "them" } else { "everyone here" })]
     OptedOut { numbers: Vec<String> },
+    /// Another Groupline process (the app, `groupline poll`) is sending this data
+    /// directory's outbox; what was composed here waits there for it.
+    #[error(
+        "another Groupline process on this data directory (the app or `groupline poll`) is sending the outbox; queued messages go out through it"
+    )]
+    OutboxElsewhere,
     /// The account refuses to text numbers with no opt-in on record.
     #[error("no opt-in is on record for {}; record their consent first (this account's policy refuses to text without it)", .numbers.join(", "))]
     NoOptIn { numbers: Vec<String> },
@@ -72,6 +78,8 @@ pub enum ErrorCode {
     OptedOut,
     /// The opt-in policy refuses: a recipient has no opt-in on record.
     NoOptIn,
+    /// Another process sends this data directory's outbox.
+    OutboxElsewhere,
     Internal,
     /// The configuration file cannot be parsed or holds a bad value (the message names the key).
     ConfigInvalid,
@@ -118,6 +126,7 @@ impl EngineError {
             EngineError::Compose(_) => ErrorCode::InvalidInput,
             EngineError::OptedOut { .. } => ErrorCode::OptedOut,
             EngineError::NoOptIn { .. } => ErrorCode::NoOptIn,
+            EngineError::OutboxElsewhere => ErrorCode::OutboxElsewhere,
             EngineError::Media { .. } => ErrorCode::MediaUnavailable,
             EngineError::MediaRefused(_) => ErrorCode::MediaRefused,
             EngineError::Transport(_)

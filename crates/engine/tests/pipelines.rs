@@ -863,3 +863,58 @@ async fn the_carrier_a_delivery_report_names_is_kept_for_the_participant() {
     assert_eq!(accepted_submits(&rig.sim).len(), 4);
     rig.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_on_one_data_directory_never_both_send() {
+    let rig = rig(mmsc_sim::SimConfig::default(), |_| {}).await;
+    let session = rig.engine.session().clone();
+    // The app's engine sends first and so holds the outbox.
+    rig.engine
+        .drain_outbox(Duration::from_millis(10))
+        .await
+        .unwrap();
+    // `groupline send` on the same data directory while the app runs.
+    let cli = Engine::new(
+        session.clone(),
+        EngineConfig {
+            provider: ProviderEndpoint::new("sim", rig.sim.submit_url(), "groupline-demo", OUR),
+            relay: RelayEndpoint {
+                url: format!("http://{}", rig.relay.addr),
+                token: "t0ken".into(),
+            },
+            relay_key: "test-relay".into(),
+            retry: RetryPolicy::default(),
+            seed: 7,
+            quiet_hours: false,
+            compliance: Default::default(),
+        },
+        Arc::new(midday()),
+    )
+    .unwrap();
+    let composed = cli
+        .send(Draft::text(
+            Audience::People(vec!["12025550171".into(), "12025550172".into()]),
+            "Sent from the command line",
+        ))
+        .await
+        .unwrap();
+    let refused = cli.drain_outbox(Duration::from_secs(1)).await.unwrap_err();
+    assert_eq!(refused.code(), engine::ErrorCode::OutboxElsewhere);
+    assert!(
+        accepted_submits(&rig.sim).is_empty(),
+        "the CLI sent nothing"
+    );
+
+    // The lease holder sends what the CLI queued, once per recipient.
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(accepted_submits(&rig.sim).len(), 2);
+    assert_eq!(
+        session.message(composed.message_id).unwrap().state,
+        MessageState::Sent
+    );
+    cli.shutdown().await;
+    rig.shutdown().await;
+}

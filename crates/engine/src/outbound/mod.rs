@@ -12,9 +12,11 @@
 //! the provider accepting a request and that commit (a few milliseconds on loopback, one
 //! round trip plus one fsync in general) leaves the job pending, and it is sent again on
 //! restart, with the same TransactionID so the provider (and our tests) can recognise
-//! it. No other path sends a recipient the same message twice.
+//! it. No other path sends a recipient the same message twice; in particular two
+//! processes on one data directory never both send, see [`lease`].
 
 pub mod compose;
+pub mod lease;
 pub mod policy;
 pub mod preflight;
 pub mod request;

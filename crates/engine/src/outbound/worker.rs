@@ -14,6 +14,7 @@ use store::{DeliveryState, DeliveryUpdate, JobId, MessageState, OutboxJob};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::time::Instant;
 
+use super::lease::OutboxLease;
 use super::policy::{Decision, RetryPolicy, decide};
 use super::request::{self, OutgoingPart};
 use crate::clock::Clock;
@@ -42,6 +43,7 @@ pub struct OutboxWorker {
     ids: Mutex<RandomIds>,
     jitter: Mutex<fastrand::Rng>,
     pacing: tokio::sync::Mutex<Instant>,
+    lease: OutboxLease,
 }
 
 impl OutboxWorker {
@@ -54,6 +56,7 @@ impl OutboxWorker {
         seed: u64,
     ) -> Arc<Self> {
         let concurrency = transport.endpoint().max_concurrency.max(1);
+        let session_dir = session.data_dir().path().to_path_buf();
         Arc::new(OutboxWorker {
             session,
             ids: Mutex::new(RandomIds::new(seed, clock.clone())),
@@ -66,6 +69,7 @@ impl OutboxWorker {
             in_flight: Mutex::new(HashSet::new()),
             jitter: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x9e37_79b9)),
             pacing: tokio::sync::Mutex::new(Instant::now()),
+            lease: OutboxLease::new(session_dir.as_path()),
         })
     }
 
@@ -102,6 +106,9 @@ impl OutboxWorker {
     /// Sends every job that is due now and waits until the outbox holds nothing due
     /// within `horizon` (`groupline send` and tests; the app uses [`Self::run`]).
     pub async fn drain(self: &Arc<Self>, horizon: Duration) -> Result<(), EngineError> {
+        if !self.lease.hold()? {
+            return Err(EngineError::OutboxElsewhere);
+        }
         let mut tasks = tokio::task::JoinSet::new();
         loop {
             let next = self.dispatch(&mut tasks).await?;
@@ -122,6 +129,10 @@ impl OutboxWorker {
         self: &Arc<Self>,
         tasks: &mut tokio::task::JoinSet<()>,
     ) -> Result<Option<Duration>, EngineError> {
+        if !self.lease.hold()? {
+            // Another process sends this outbox; look again later in case it stops.
+            return Ok(Some(IDLE_POLL));
+        }
         let now = self.clock.now_ms();
         let session = self.session.clone();
         let (due, next_at) = tokio::task::spawn_blocking(move || {
