@@ -40,4 +40,4 @@ pub use faults::{Fault, FaultPlan, PushFault, PushFaultPlan};
 pub use recorder::LogEvent;
 pub use script::{Script, ScriptError};
 pub use seeded::SeededRng;
-pub use server::{SimError, SimHandle, Simulator};
+pub use server::{MoMessage, PushError, SimError, SimHandle, Simulator};

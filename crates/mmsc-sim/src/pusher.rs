@@ -65,7 +65,8 @@ impl Pusher {
         });
     }
 
-    async fn deliver(&self, push: Push) {
+    /// Pushes `push` now, retrying per the policy; true once the relay answered it.
+    pub(crate) async fn deliver(&self, push: Push) -> bool {
         let encoded = {
             let mut ids = self.ids.lock().expect("ids lock");
             mm7::encode_body(
@@ -79,7 +80,7 @@ impl Pusher {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("cannot encode a push: {e}");
-                return;
+                return false;
             }
         };
         let body = bytes::Bytes::from(encoded.body);
@@ -156,12 +157,12 @@ impl Pusher {
             };
             self.recorder.record(event);
             if done {
-                return;
+                return true;
             }
             if attempt <= self.retry.retries {
                 tokio::select! {
                     _ = tokio::time::sleep(self.retry.interval) => {}
-                    _ = async { let _ = shutdown.wait_for(|s| *s).await; } => return,
+                    _ = async { let _ = shutdown.wait_for(|s| *s).await; } => return false,
                 }
             }
         }
@@ -171,6 +172,7 @@ impl Pusher {
         event.participant = push.participant;
         event.message_id = push.message_id;
         self.recorder.record(event);
+        false
     }
 }
 

@@ -23,6 +23,10 @@ pub struct LogEvent {
     /// about (DLR recipient, MO sender).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participant: Option<String>,
+    /// For an accepted submit in Sinch's group form: the other participants it shows
+    /// (`displayOnly`); empty for a one-to-one message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +54,7 @@ impl LogEvent {
             kind: None,
             transaction_id: None,
             participant: None,
+            group: Vec::new(),
             message_id: None,
             http_status: None,
             status_code: None,

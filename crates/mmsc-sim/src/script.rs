@@ -160,23 +160,13 @@ impl Script {
         ids: &mut SimIds,
         now: String,
     ) -> Option<(Envelope, Vec<Part<'static>>, &CastMember)> {
-        use mm7::IdSource;
         let m = self.messages.get(index)?;
         let from = self.member(&m.from)?;
-        let mut recipients = Vec::new();
-        if m.group.is_empty() {
-            recipients.push(Recipient::to(Address::number(our_number)));
-        } else {
-            recipients.push(Recipient::to(
-                Address::number(our_number).with_display_only(false),
-            ));
-            for other in &m.group {
-                let member = self.member(other)?;
-                recipients.push(Recipient::to(
-                    Address::number(&member.number).with_display_only(true),
-                ));
-            }
-        }
+        let group = m
+            .group
+            .iter()
+            .map(|other| self.member(other).map(|c| c.number.as_str()))
+            .collect::<Option<Vec<_>>>()?;
         let mut parts = Vec::new();
         if let Some(text) = &m.text {
             parts.push(Part::new(
@@ -191,21 +181,56 @@ impl Script {
                 .unwrap_or_else(|| format!("attachment-{}.{:?}", i + 1, media.kind).to_lowercase());
             parts.push(generate(media.kind, &name, (index * 31 + i) as u64));
         }
-        let request = DeliverReq {
-            linked_id: Some(ids.message_id()),
-            sender: Some(Address::number(&from.number)),
-            recipients,
-            time_stamp: Some(now),
-            subject: m.subject.clone(),
-            ..DeliverReq::default()
-        };
-        let envelope = Envelope::new(
-            &Version::default(),
-            ids.transaction_id(),
-            Body::DeliverReq(request),
+        let envelope = mo_envelope(
+            &from.number,
+            &group,
+            our_number,
+            m.subject.clone(),
+            ids,
+            now,
         );
         Some((envelope, parts, from))
     }
+}
+
+/// A handset's message (MO) to us as Sinch pushes it: a fresh LinkedID and TransactionID;
+/// one-to-one when `group` (the other participants' numbers) is empty, else in Sinch's
+/// group form.
+pub(crate) fn mo_envelope(
+    from: &str,
+    group: &[&str],
+    our_number: &str,
+    subject: Option<String>,
+    ids: &mut SimIds,
+    now: String,
+) -> Envelope {
+    use mm7::IdSource;
+    let mut recipients = Vec::with_capacity(group.len() + 1);
+    if group.is_empty() {
+        recipients.push(Recipient::to(Address::number(our_number)));
+    } else {
+        recipients.push(Recipient::to(
+            Address::number(our_number).with_display_only(false),
+        ));
+        recipients.extend(
+            group
+                .iter()
+                .map(|other| Recipient::to(Address::number(*other).with_display_only(true))),
+        );
+    }
+    let request = DeliverReq {
+        linked_id: Some(ids.message_id()),
+        sender: Some(Address::number(from)),
+        recipients,
+        time_stamp: Some(now),
+        subject,
+        ..DeliverReq::default()
+    };
+    Envelope::new(
+        &Version::default(),
+        ids.transaction_id(),
+        Body::DeliverReq(request),
+    )
 }
 
 /// Sinch's operator IDs (BRIEF §1) for the carriers a script names.

@@ -48,6 +48,26 @@ pub enum SimError {
     Client(String),
 }
 
+/// Why [`SimHandle::push_mo`] could not hand a message to the relay.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PushError {
+    #[error("the simulator has no push target (SimConfig::push_to)")]
+    NoTarget,
+    #[error("the relay did not take the push; see the simulator's log")]
+    NotTaken,
+}
+
+/// A message a handset sends us now (MO), for [`SimHandle::push_mo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoMessage {
+    /// The handset's number, international format without `+`.
+    pub from: String,
+    /// The other participants of a group, the same way; empty for a one-to-one message.
+    pub group: Vec<String>,
+    pub text: String,
+}
+
 /// Returned by the service to make hyper drop the connection without answering.
 #[derive(Debug, Error)]
 #[error("injected connection reset")]
@@ -184,6 +204,47 @@ impl SimHandle {
         self.shared.recorder.events()
     }
 
+    /// Pushes `mo` to the relay now, as Sinch pushes what a handset sent (a DeliverReq in
+    /// Sinch's group form when it has a group), and returns once the relay has answered it,
+    /// retrying per the policy. Returns the LinkedID it carried. Tests drive a conversation
+    /// with this one message at a time, where a [`Script`] plays a fixed story.
+    pub async fn push_mo(&self, mo: &MoMessage) -> Result<String, PushError> {
+        let pusher = self.shared.pusher.as_ref().ok_or(PushError::NoTarget)?;
+        let our = self
+            .shared
+            .config
+            .script
+            .as_ref()
+            .and_then(|s| s.our_number.clone())
+            .or_else(|| self.shared.config.account.senders.first().cloned())
+            .unwrap_or_default();
+        let envelope = {
+            let mut ids = self.shared.ids.lock().expect("ids lock");
+            let now = xs_date_time(self.shared.config.clock.now_ms());
+            let group: Vec<&str> = mo.group.iter().map(String::as_str).collect();
+            crate::script::mo_envelope(&mo.from, &group, &our, None, &mut ids, now)
+        };
+        let linked_id = match &envelope.body {
+            Body::DeliverReq(d) => d.linked_id.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let push = Push {
+            envelope,
+            parts: vec![mm7::Part::new(
+                "text/plain; charset=utf-8",
+                mo.text.clone().into_bytes(),
+            )],
+            participant: Some(mo.from.clone()),
+            message_id: Some(linked_id.clone()),
+            operator_id: None,
+        };
+        if pusher.deliver(push).await {
+            Ok(linked_id)
+        } else {
+            Err(PushError::NotTaken)
+        }
+    }
+
     /// Where to POST SubmitReqs.
     pub fn submit_url(&self) -> String {
         format!("http://{}{}", self.addr, self.shared.config.submit_path)
@@ -280,6 +341,11 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
     };
     let mut event = LogEvent::new(now, "submit");
     event.fault = fault.map(|f| format!("{f:?}"));
+    if fault.is_some_and(|f| !f.accepts_submit()) {
+        // Refused unread, but the log still says who it was for: a test counting what
+        // reached a number counts these too.
+        name_request(&mut event, &body, content_type.as_deref());
+    }
     match fault {
         Some(Fault::Http500 | Fault::Http503) => {
             let status = if fault == Some(Fault::Http500) {
@@ -341,7 +407,7 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
     let target = deliver_to(request).cloned();
     event.kind = Some("SubmitReq".into());
     event.transaction_id = decoded.envelope.transaction_id.clone();
-    event.participant = target.as_ref().map(|a| a.value.clone());
+    name_submit(&mut event, request);
     event.message_id = Some(message_id.clone());
     event.http_status = Some(200);
     event.status_code = Some(1000);
@@ -419,6 +485,30 @@ async fn submit(shared: &Shared, req: Request<Incoming>) -> Result<HttpResponse,
         _ => {}
     }
     Ok(answer)
+}
+
+/// Fills in what a request was (kind, TransactionID, the participant it delivers to and
+/// the group it shows) as far as it decodes.
+fn name_request(event: &mut LogEvent, body: &[u8], content_type: Option<&str>) {
+    let Ok(decoded) = mm7::decode_body(body, content_type, &mm7::Limits::default()) else {
+        return;
+    };
+    event.kind = Some(decoded.envelope.kind().element().to_owned());
+    event.transaction_id = decoded.envelope.transaction_id.clone();
+    if let Body::SubmitReq(request) = &decoded.envelope.body {
+        name_submit(event, request);
+    }
+}
+
+/// The participant a SubmitReq delivers to and the others it shows (`displayOnly`).
+fn name_submit(event: &mut LogEvent, request: &mm7::message::SubmitReq) {
+    event.participant = deliver_to(request).map(|a| a.value.clone());
+    event.group = request
+        .recipients
+        .iter()
+        .filter(|r| !r.address.is_deliverable())
+        .map(|r| r.address.value.clone())
+        .collect();
 }
 
 /// The operator ID a delivery report carries, as Sinch echoes it on DLR posts: the one the
