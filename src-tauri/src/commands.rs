@@ -14,6 +14,7 @@ use crate::dto::{
     ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 use crate::ops;
+use crate::settings::{self, ConnectionTest, ProfileInput, SettingsView};
 
 /// Runs `f` on the session on a blocking thread.
 async fn blocking<T: Send + 'static>(
@@ -201,6 +202,54 @@ pub async fn search(
     page_size: Option<u32>,
 ) -> Result<SearchResults, IpcError> {
     blocking(&backend, move |s| ops::search(s, text, after, page_size)).await
+}
+
+/// The provider configuration as the Settings panel shows it.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(backend: State<'_, Backend>) -> Result<SettingsView, IpcError> {
+    blocking(&backend, settings::settings).await
+}
+
+/// Adds or replaces a provider profile (its password to the secret store).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_profile(
+    backend: State<'_, Backend>,
+    profile: ProfileInput,
+) -> Result<SettingsView, IpcError> {
+    blocking(&backend, move |s| settings::save_profile(s, profile)).await
+}
+
+/// Chooses the provider profile (`demo` for the embedded demo) used from the next start.
+#[tauri::command]
+#[specta::specta]
+pub async fn use_provider(
+    backend: State<'_, Backend>,
+    name: String,
+) -> Result<SettingsView, IpcError> {
+    blocking(&backend, move |s| settings::use_provider(s, name)).await
+}
+
+/// Sets the region numbers without a country code are read in.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_default_region(
+    backend: State<'_, Backend>,
+    region: String,
+) -> Result<SettingsView, IpcError> {
+    blocking(&backend, move |s| settings::set_default_region(s, region)).await
+}
+
+/// Proves a profile's endpoint and credentials answer, sending nothing billable.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_connection(
+    backend: State<'_, Backend>,
+    name: String,
+) -> Result<ConnectionTest, IpcError> {
+    let session = backend.session()?;
+    settings::test_connection(&session, name).await
 }
 
 /// A page of contacts by name.

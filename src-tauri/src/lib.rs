@@ -16,6 +16,7 @@ pub mod ipc;
 mod ipc_error;
 pub mod media;
 pub mod ops;
+pub mod settings;
 
 pub use ipc_error::IpcError;
 

@@ -75,6 +75,17 @@ test("Tom texts Stop.: badge, ledger entry, one confirmation, blocked send", asy
     assert.equal(await (await byTestId("preflight-blocked")).isExisting(), false, "the group can still be texted");
     await shot("group");
 
+    // A group without Tom: a linked successor thread with the others opens, and its
+    // composer has nobody to skip.
+    await (await byTestId("start-without")).click();
+    await browser.waitUntil(async () => (await text("conversation-title")) === "Priya Natarajan", {
+      timeout: 10_000,
+      timeoutMsg: "the conversation without Tom never opened",
+    });
+    assert.doesNotMatch(await text("participants"), /Tom Becker/);
+    await browser.pause(500);
+    assert.equal(await (await byTestId("preflight-skipped")).isExisting(), false, "nobody is skipped any more");
+
     // Tom's direct thread: exactly one outgoing message, the confirmation, sent to him alone.
     await browser.waitUntil(async () => openThread(browser, /^Tom Becker$/), {
       timeout: 20_000,

@@ -281,3 +281,36 @@ test("individual texts to three numbers make three threads", async () => {
     await shoot("messenger-broadcast");
   }
 });
+
+test("settings: the first run explains the demo, a profile is saved and its connection tested", async () => {
+  const { browser } = app;
+  try {
+    // No conversation open: the pane explains the demo provider (first run).
+    await browser.execute(() => document.activeElement?.blur());
+    await browser.$('[data-testid="open-settings"]').click();
+    await browser.$('[data-testid="settings"]').waitForExist({ timeout: 5_000 });
+    assert.match(await text(await browser.$('[data-testid="settings-active"]')), /demo provider/);
+    // A profile whose endpoint nothing answers: saved (not made active), then tested.
+    await (await browser.$('[data-testid="profile-name"]')).setValue("office");
+    await (await browser.$('[data-testid="profile-endpoint"]')).setValue("http://127.0.0.1:9/mm7");
+    await (await browser.$('[data-testid="profile-vasp"]')).setValue("key-123");
+    await (await browser.$('[data-testid="profile-sender"]')).setValue("12025550100");
+    await browser.execute(() => {
+      const box = Array.from(document.querySelectorAll('[data-testid="profile-form"] input[type="checkbox"]'))[0];
+      if (box.checked) box.click();
+    });
+    await browser.$('[data-testid="profile-save"]').click();
+    await browser.$('[data-testid="settings-saved"]').waitForExist({ timeout: 10_000 });
+    const row = await browser.$('[data-testid="profile-row"]');
+    assert.match(await text(row), /office/);
+    await row.$('[data-testid="test-connection"]').click();
+    const result = await browser.$('[data-testid="connection-result"]');
+    await result.waitForExist({ timeout: 20_000 });
+    assert.equal(await result.getAttribute("data-kind"), "unreachable");
+    assert.match(await text(result), /Cannot reach the endpoint/);
+    // Still on the demo until a restart.
+    assert.match(await text(await browser.$('[data-testid="settings-active"]')), /demo provider/);
+  } finally {
+    await shoot("messenger-settings");
+  }
+});

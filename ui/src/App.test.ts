@@ -12,9 +12,13 @@ describe("App", () => {
     expect((await screen.findByTestId("conversation-list-empty")).textContent).toContain(
       "No conversations yet",
     );
-    expect(screen.getByTestId("conversation-empty").textContent).toContain("No conversation selected");
     expect((await screen.findByTestId("status-schema")).textContent).toBe("Schema v1");
     expect(await screen.findByTestId("demo-badge")).toBeTruthy();
+    // On the demo, the first run explains it and how to connect a real provider, once.
+    expect((await screen.findByTestId("first-run")).textContent).toContain("demo provider");
+    await fireEvent.click(screen.getByTestId("first-run-dismiss"));
+    expect(screen.getByTestId("conversation-empty").textContent).toContain("No conversation selected");
+    expect(localStorage.getItem("groupline.preferences")).toContain('"firstRunSeen":true');
   });
 
   it("opens a thread, marks it read, and puts the unread total in the window title", async () => {

@@ -19,6 +19,8 @@ use mm7::message::{CancelReq, SenderIdentification};
 use mm7::{Address, Body, Envelope, TransferEncoding};
 use serde::Serialize;
 
+use crate::EngineError;
+use crate::config::{LoadedConfig, Provider};
 use crate::provider::ProviderEndpoint;
 
 /// The MessageID asked about: no provider issued it.
@@ -88,6 +90,49 @@ pub fn probe_body(endpoint: &ProviderEndpoint) -> Result<mm7::EncodedBody, mm7::
         TransferEncoding::default(),
         &mut mm7::SequentialIds::new("groupline-connection-test", ""),
     )
+}
+
+/// The endpoint of profile `name` in a loaded configuration, its password from the secret
+/// store: the same fields `launch` sends with.
+pub fn endpoint_of(loaded: &LoadedConfig, name: &str) -> Result<ProviderEndpoint, EngineError> {
+    let mut config = loaded.config.clone();
+    config.use_profile(name)?;
+    let provider = match Provider::resolve(&config, loaded.secrets.store.as_ref())? {
+        Provider::Mm7(p) => p,
+        Provider::Demo => {
+            return Err(EngineError::Config(crate::ConfigError::invalid(
+                "active_profile",
+                "the demo provider runs inside Groupline: there is no connection to test",
+            )));
+        }
+    };
+    let profile = &provider.profile;
+    Ok(ProviderEndpoint {
+        name: provider.name.clone(),
+        url: provider.endpoint.to_string(),
+        vasp_id: profile.vasp_id.clone(),
+        vas_id: profile.vas_id.clone().filter(|v| !v.trim().is_empty()),
+        sender: format!("+{}", profile.sender_digits()),
+        basic_auth: provider
+            .basic_auth
+            .as_ref()
+            .map(|(user, secret)| (user.clone(), secret.expose().to_owned())),
+        version: profile.mm7_version(),
+        operator_id_header: profile.operator_id_header,
+        tls_verify: profile.tls.verify,
+        ca_file: profile.tls.ca_file.clone(),
+        timeout: Duration::from_secs(profile.timeout_secs.max(1)),
+        max_concurrency: profile.max_concurrency.max(1) as usize,
+        rate_per_second: profile.rate_per_second,
+    })
+}
+
+/// Tests profile `name` of a loaded configuration.
+pub async fn test_profile(
+    loaded: &LoadedConfig,
+    name: &str,
+) -> Result<ConnectionReport, EngineError> {
+    Ok(test_connection(&endpoint_of(loaded, name)?).await)
 }
 
 /// Sends the probe to the profile's endpoint and classifies the answer. Never sends a

@@ -28,6 +28,9 @@ import {
   type ThreadSummary,
   type ThreadView,
   type ThreadViewAt,
+  type SettingsView,
+  type ProfileInput,
+  type ConnectionTest,
 } from "./bindings";
 import { tauriCompliance, type ComplianceBackend } from "./compliance";
 
@@ -55,6 +58,9 @@ export type {
   ThreadSummary,
   ThreadView,
   ThreadViewAt,
+  SettingsView,
+  ProfileInput,
+  ConnectionTest,
 };
 
 export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -84,6 +90,14 @@ export interface Backend extends ComplianceBackend {
   listContacts(after: string | null): Promise<Result<ContactPage>>;
   addContact(contact: ContactInput): Promise<Result<number>>;
   updateContact(contactId: number, contact: ContactInput): Promise<Result<null>>;
+  /** The provider configuration (Settings). Changes apply at the next start. */
+  getSettings(): Promise<Result<SettingsView>>;
+  saveProfile(profile: ProfileInput): Promise<Result<SettingsView>>;
+  /** Chooses the provider profile used from the next start (`demo` for the demo). */
+  useProvider(name: string): Promise<Result<SettingsView>>;
+  setDefaultRegion(region: string): Promise<Result<SettingsView>>;
+  /** Proves a profile's endpoint and credentials answer, sending nothing billable. */
+  testConnection(name: string): Promise<Result<ConnectionTest>>;
   /** Calls `handler` with each batch of engine events; returns the unsubscribe. */
   onEvents(handler: (events: AppEvent[]) => void): () => void;
   /** The URL of a stored media file (by its sha256) through the scoped protocol. */
@@ -113,6 +127,11 @@ export const tauriBackend: Backend = {
   listContacts: (after) => commands.listContacts(after, 200),
   addContact: (contact) => commands.addContact(contact),
   updateContact: (contactId, contact) => commands.updateContact(contactId, contact),
+  getSettings: () => commands.getSettings(),
+  saveProfile: (profile) => commands.saveProfile(profile),
+  useProvider: (name) => commands.useProvider(name),
+  setDefaultRegion: (region) => commands.setDefaultRegion(region),
+  testConnection: (name) => commands.testConnection(name),
   onEvents(handler) {
     let stopped = false;
     let unlisten: (() => void) | null = null;

@@ -47,6 +47,16 @@ export const commands = {
 	addContact: (contact: ContactInput) => typedError<number, IpcError>(__TAURI_INVOKE("add_contact", { contact })),
 	/**  Replaces a contact's name, numbers, company, notes and tags. */
 	updateContact: (contactId: number, contact: ContactInput) => typedError<null, IpcError>(__TAURI_INVOKE("update_contact", { contactId, contact })),
+	/**  The provider configuration as the Settings panel shows it. */
+	getSettings: () => typedError<SettingsView, IpcError>(__TAURI_INVOKE("get_settings")),
+	/**  Adds or replaces a provider profile (its password to the secret store). */
+	saveProfile: (profile: ProfileInput) => typedError<SettingsView, IpcError>(__TAURI_INVOKE("save_profile", { profile })),
+	/**  Chooses the provider profile (`demo` for the embedded demo) used from the next start. */
+	useProvider: (name: string) => typedError<SettingsView, IpcError>(__TAURI_INVOKE("use_provider", { name })),
+	/**  Sets the region numbers without a country code are read in. */
+	setDefaultRegion: (region: string) => typedError<SettingsView, IpcError>(__TAURI_INVOKE("set_default_region", { region })),
+	/**  Proves a profile's endpoint and credentials answer, sending nothing billable. */
+	testConnection: (name: string) => typedError<ConnectionTest, IpcError>(__TAURI_INVOKE("test_connection", { name })),
 	/**
 	 *  What sending to `to` would do, before sending: who is skipped because they opted out,
 	 *  whether anything can be sent, quiet hours, the opt-out footer.
@@ -92,6 +102,16 @@ export type AppEvent =
 { type: "engine_failed"; error: IpcError } | 
 /**  Events were missed: re-read everything shown. */
 { type: "resync" };
+
+/**  The outcome of "Test connection". */
+export type ConnectionTest = {
+	ok: boolean,
+	/**  `mm7`, `credentials`, `unreachable`, `tls`, `timeout` or `not_mm7`. */
+	kind: string,
+	summary: string,
+	url: string,
+	elapsed_ms: number,
+};
 
 /**  One ledger entry as the Compliance view and a contact's page show it. */
 export type ConsentEntry = {
@@ -384,6 +404,31 @@ export type Preflight = {
 	broadcast: boolean,
 };
 
+/**  A provider profile to add or replace. */
+export type ProfileInput = {
+	name: string,
+	endpoint: string,
+	vasp_id: string,
+	vas_id: string | null,
+	sender: string,
+	username: string | null,
+	/**  A new password; `null` keeps the stored one. */
+	password: string | null,
+	/**  Use this profile from the next start. */
+	make_active: boolean,
+};
+
+/**  One provider profile as the panel shows it; the password only as set or not. */
+export type ProfileView = {
+	name: string,
+	endpoint: string,
+	vasp_id: string,
+	vas_id: string | null,
+	sender: string,
+	username: string | null,
+	password_set: boolean,
+};
+
 /**  One recipient of a message about to be sent, as the rules see them. */
 export type RecipientCheck = {
 	number: string,
@@ -438,6 +483,22 @@ export type Sent = {
 	without_opt_in: string[],
 	/**  The opt-out footer went with it (someone's first message from us). */
 	footer_appended: boolean,
+};
+
+/**  The configuration as the panel shows it. */
+export type SettingsView = {
+	/**  The configuration file. */
+	path: string,
+	/**  Where secrets are kept (the OS keyring, or a 0600 file) and why. */
+	secret_store: string,
+	default_region: string,
+	/**  The active profile's name, or `demo` for the embedded demo provider. */
+	active: string,
+	profiles: ProfileView[],
+	/**  `embedded` (inside this app) or `remote`. */
+	relay_mode: string,
+	/**  The relay's URL (remote) or listening address (embedded). */
+	relay_address: string,
 };
 
 /**  A piece of a search snippet: matched text or its context. Rendered as text. */

@@ -3,6 +3,9 @@
 import type {
   AppEvent,
   Backend,
+  ConnectionTest,
+  ProfileInput,
+  SettingsView,
   DesktopStatus,
   Message,
   Result,
@@ -144,6 +147,48 @@ export class FakeBackend extends FakeCompliance implements Backend {
   listContacts: Backend["listContacts"] = () => ok({ items: [], next: null });
   addContact: Backend["addContact"] = () => ok(1);
   updateContact = () => ok(null);
+  settings: SettingsView = {
+    path: "/d/config.toml",
+    secret_store: "file /d/secrets.toml",
+    default_region: "US",
+    active: "demo",
+    profiles: [],
+    relay_mode: "embedded",
+    relay_address: "127.0.0.1:0",
+  };
+  savedProfiles: ProfileInput[] = [];
+  getSettings = () => ok(this.settings);
+  saveProfile = (profile: ProfileInput) => {
+    this.savedProfiles.push(profile);
+    const view = {
+      name: profile.name,
+      endpoint: profile.endpoint,
+      vasp_id: profile.vasp_id,
+      vas_id: profile.vas_id,
+      sender: profile.sender,
+      username: profile.username,
+      password_set: Boolean(profile.password),
+    };
+    this.settings = {
+      ...this.settings,
+      active: profile.make_active ? profile.name : this.settings.active,
+      profiles: [...this.settings.profiles.filter((p) => p.name !== profile.name), view],
+    };
+    return ok(this.settings);
+  };
+  useProvider = (name: string) => {
+    this.settings = { ...this.settings, active: name };
+    return ok(this.settings);
+  };
+  setDefaultRegion = (region: string) => {
+    this.settings = { ...this.settings, default_region: region };
+    return ok(this.settings);
+  };
+  connectionTest: ConnectionTest = { ok: true, kind: "mm7", summary: "The endpoint answers MM7.", url: "https://x/mm7", elapsed_ms: 12 };
+  testConnection = (name: string) => {
+    this.calls.push(`test ${name}`);
+    return ok(this.connectionTest);
+  };
   onEvents = (handler: (e: AppEvent[]) => void) => {
     this.#handlers.push(handler);
     return () => {
