@@ -139,6 +139,16 @@ impl Demo {
                         tags: vec!["demo"],
                     },
                     now,
+                )?;
+                // As in a real office, the cast agreed to be texted when the claim or the
+                // listing was opened; numbers typed in by hand have no such record.
+                w.record_consent(
+                    &member.number,
+                    store::ConsentKind::OptIn,
+                    "web_form",
+                    &store::Evidence::Text("Demo: sign-up form when the file was opened".into()),
+                    Some("Demo office"),
+                    now,
                 )
                 .map(|_| ())
             })?;
