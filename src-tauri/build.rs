@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "use_provider",
     "set_default_region",
     "test_connection",
+    "save_media",
     "preflight_send",
     "consent_ledger",
     "consent_history",
@@ -33,8 +34,6 @@ const COMMANDS: &[&str] = &[
     "export_consent_csv",
     "import_consent_csv",
     "start_group_without_opted_out",
-    "size_meter",
-    "continue_thread_with",
 ];
 
 fn main() {

@@ -252,6 +252,27 @@ pub async fn test_connection(
     settings::test_connection(&session, name).await
 }
 
+/// Saves a copy of a stored media file into the user's Downloads folder; answers its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_media(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+    sha256: String,
+    file_name: String,
+) -> Result<String, IpcError> {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| IpcError::internal(format!("no folder to save into: {e}")))?;
+    blocking(&backend, move |s| {
+        crate::media::save_copy(s, &sha256, &file_name, &dir).map(|p| p.display().to_string())
+    })
+    .await
+}
+
 /// A page of contacts by name.
 #[tauri::command]
 #[specta::specta]

@@ -230,8 +230,7 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// The engine's audience for the recipients the UI names.
-pub(crate) fn audience(to: Recipients) -> Audience {
+fn audience(to: Recipients) -> Audience {
     match to {
         Recipients::Thread { thread_id } => Audience::Thread(ThreadId(thread_id)),
         Recipients::Group { numbers } => Audience::People(numbers),
@@ -562,7 +561,16 @@ pub fn continue_without_opted_out(
             "everyone in this conversation opted out; there is nobody to text",
         ));
     }
-    crate::participants_command::start_successor(session, thread_id, &remaining, now)
+    Ok(session
+        .write(|w| {
+            w.continue_thread(
+                ThreadId(thread_id),
+                remaining.iter().map(String::as_str),
+                now,
+            )
+        })?
+        .id
+        .0)
 }
 
 // ---- the commands -------------------------------------------------------------------

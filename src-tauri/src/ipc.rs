@@ -7,7 +7,6 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 use crate::commands;
 use crate::compliance_commands;
 use crate::events::EngineEvents;
-use crate::{participants_command, size_meter_command};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
@@ -40,6 +39,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::use_provider,
             commands::set_default_region,
             commands::test_connection,
+            commands::save_media,
             compliance_commands::preflight_send,
             compliance_commands::consent_ledger,
             compliance_commands::consent_history,
@@ -48,8 +48,6 @@ pub fn builder() -> Builder<tauri::Wry> {
             compliance_commands::export_consent_csv,
             compliance_commands::import_consent_csv,
             compliance_commands::start_group_without_opted_out,
-            size_meter_command::size_meter,
-            participants_command::continue_thread_with,
         ])
         .events(collect_events![EngineEvents])
         // Row ids and millisecond timestamps are i64 in Rust; both stay far below 2^53,
@@ -84,6 +82,7 @@ pub const COMMANDS: &[&str] = &[
     "use_provider",
     "set_default_region",
     "test_connection",
+    "save_media",
     "preflight_send",
     "consent_ledger",
     "consent_history",
@@ -92,8 +91,6 @@ pub const COMMANDS: &[&str] = &[
     "export_consent_csv",
     "import_consent_csv",
     "start_group_without_opted_out",
-    "size_meter",
-    "continue_thread_with",
 ];
 
 /// The TypeScript exporter with the project's settings.

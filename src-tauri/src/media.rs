@@ -96,6 +96,52 @@ pub fn respond(session: Option<&Session>, request: &Request<Vec<u8>>) -> Respons
         .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot answer"))
 }
 
+/// Copies a stored media file (by its content hash) into `dir` under the file's own name
+/// (made safe, and numbered when the name is taken); answers where it went. The "Save"
+/// of the lightbox and file cards: the user gets a copy, the store keeps its own.
+pub fn save_copy(
+    session: &Session,
+    sha256: &str,
+    file_name: &str,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf, crate::IpcError> {
+    if !is_sha256_name(sha256) {
+        return Err(crate::IpcError::invalid("not a media file name"));
+    }
+    let from = session.media_file(sha256)?;
+    let name = crate::ops::clean_file_name(file_name);
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
+        _ => (name.clone(), String::new()),
+    };
+    let io = |e: std::io::Error| crate::IpcError::internal(format!("cannot save {name}: {e}"));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for n in 0..1000 {
+        let candidate = if n == 0 {
+            dir.join(&name)
+        } else {
+            dir.join(format!("{stem} ({n}){ext}"))
+        };
+        // create_new: never overwrite what the user already has.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(mut out) => {
+                let mut input = std::fs::File::open(&from).map_err(io)?;
+                std::io::copy(&mut input, &mut out).map_err(io)?;
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(crate::IpcError::invalid(format!(
+        "too many files named {name} already"
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +267,18 @@ mod tests {
             respond(None, &none).status(),
             StatusCode::SERVICE_UNAVAILABLE
         );
+    }
+
+    #[test]
+    fn a_saved_copy_never_overwrites_and_keeps_a_safe_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, png, _) = session_with_media(&dir.path().join("data"));
+        let out = dir.path().join("Downloads");
+        let first = save_copy(&session, &png, "../../photo.png", &out).unwrap();
+        assert_eq!(first, out.join("photo.png"));
+        assert_eq!(std::fs::read(&first).unwrap(), PNG);
+        let second = save_copy(&session, &png, "photo.png", &out).unwrap();
+        assert_eq!(second, out.join("photo (1).png"));
+        assert!(save_copy(&session, "../etc/passwd", "x", &out).is_err());
     }
 }

@@ -238,4 +238,40 @@ describe("ConversationView", () => {
     expect(conversation.hasNewer).toBe(false);
     expect(document.querySelector('[data-highlighted="true"]')).toBeNull();
   });
+
+  it("steps through the thread's images in the lightbox, zooms, and saves a copy", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const img = (id: number, name: string) => ({
+      id,
+      content_type: "image/png",
+      display: "image" as const,
+      file_name: name,
+      size: 10,
+      sha256: String(id).repeat(64).slice(0, 64),
+      width: 100,
+      height: 100,
+      thumbnail_sha256: null,
+    });
+    const now = Date.now();
+    backend.messages = [
+      message({ id: 1, body: "first", at: now - 2000, parts: [img(11, "one.png"), img(12, "two.png")] }),
+      message({ id: 2, body: "second", at: now - 1000, parts: [img(13, "three.png")] }),
+    ];
+    await open(backend);
+    const thumbs = await screen.findAllByTestId("message-image");
+    await fireEvent.click(thumbs[1].closest("button")!);
+    expect(screen.getByTestId("lightbox-position").textContent).toBe("2 of 3");
+    await fireEvent.keyDown(window, { key: "ArrowRight" });
+    expect(screen.getByTestId("lightbox-position").textContent).toBe("3 of 3");
+    expect((screen.getByTestId("lightbox-next") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("lightbox-prev"));
+    await fireEvent.click(screen.getByTestId("lightbox-prev"));
+    expect(screen.getByTestId("lightbox-position").textContent).toBe("1 of 3");
+    await fireEvent.click(screen.getByTestId("lightbox-zoom-in"));
+    expect(screen.getByTestId("lightbox-image").getAttribute("data-zoom")).toBe("1.5");
+    await fireEvent.click(screen.getByTestId("lightbox-save"));
+    expect((await screen.findByTestId("lightbox-note")).textContent).toBe("Saved to /home/me/Downloads/one.png");
+    expect(backend.calls).toContain(`save ${"1".repeat(64)} one.png`);
+  });
 });
