@@ -71,12 +71,15 @@ function portOpen(port) {
  * before the app starts, to give it a data directory in some state; `env` adds to (and
  * wins over) the app's environment, e.g. a slower demo.
  */
-export async function startApp({ prepare, env: extraEnv = {} } = {}) {
+export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } = {}) {
   const children = [];
-  const dataDir = mkdtempSync(join(tmpdir(), "groupline-e2e-"));
+  // `dataDir`: an existing data directory (a benchmark's store), kept at the end.
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), "groupline-e2e-"));
   // The tests run at any hour; quiet hours (on by default) would hold a reply sent at
   // night until morning. An explicit data dir keeps its configuration in it.
-  writeFileSync(join(dataDir, "config.toml"), "quiet_hours = false\n");
+  if (!existsSync(join(dataDir, "config.toml"))) {
+    writeFileSync(join(dataDir, "config.toml"), "quiet_hours = false\n");
+  }
   prepare?.(dataDir);
   // The demo provider plays its story ten times faster and reports delivery in half a
   // second, so a test sees the whole demo in a few seconds.
@@ -114,6 +117,8 @@ export async function startApp({ prepare, env: extraEnv = {} } = {}) {
   await waitFor("tauri-driver", () => portOpen(port), 15_000);
   await waitFor("WebKitWebDriver", () => portOpen(nativePort), 15_000);
 
+  // When the app was asked to start (a benchmark's cold start counts from here).
+  const launchedAt = Date.now();
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -129,10 +134,10 @@ export async function startApp({ prepare, env: extraEnv = {} } = {}) {
       // The app may already be gone; the processes below are stopped either way.
     }
     for (const child of children.reverse()) child.kill("SIGTERM");
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!given) rmSync(dataDir, { recursive: true, force: true });
   }
 
-  return { browser, dataDir, display, stop };
+  return { browser, dataDir, display, stop, launchedAt };
 }
 
 /** Waits until `check()` answers true (polling every 100 ms); throws after `timeoutMs`. */
