@@ -61,7 +61,7 @@ const RE_OPT_INS: usize = 3;
 const REPEATS: usize = 4;
 const ROUNDS: usize = 100;
 const SENDS_PER_ROUND: std::ops::RangeInclusive<usize> = 2..=5;
-const INBOUND_PER_ROUND: std::ops::RangeInclusive<usize> = 52..=72;
+const INBOUND_PER_ROUND: std::ops::RangeInclusive<usize> = 54..=74;
 /// Handset messages pushed to the relay at once.
 const PUSH_CONCURRENCY: usize = 24;
 
