@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "export_consent_csv",
     "import_consent_csv",
     "start_group_without_opted_out",
+    "size_meter",
+    "continue_thread_with",
 ];
 
 fn main() {

@@ -230,7 +230,8 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn audience(to: Recipients) -> Audience {
+/// The engine's audience for the recipients the UI names.
+pub(crate) fn audience(to: Recipients) -> Audience {
     match to {
         Recipients::Thread { thread_id } => Audience::Thread(ThreadId(thread_id)),
         Recipients::Group { numbers } => Audience::People(numbers),
@@ -561,16 +562,7 @@ pub fn continue_without_opted_out(
             "everyone in this conversation opted out; there is nobody to text",
         ));
     }
-    Ok(session
-        .write(|w| {
-            w.continue_thread(
-                ThreadId(thread_id),
-                remaining.iter().map(String::as_str),
-                now,
-            )
-        })?
-        .id
-        .0)
+    crate::participants_command::start_successor(session, thread_id, &remaining, now)
 }
 
 // ---- the commands -------------------------------------------------------------------

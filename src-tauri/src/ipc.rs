@@ -7,6 +7,7 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 use crate::commands;
 use crate::compliance_commands;
 use crate::events::EngineEvents;
+use crate::{participants_command, size_meter_command};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
@@ -48,6 +49,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             compliance_commands::export_consent_csv,
             compliance_commands::import_consent_csv,
             compliance_commands::start_group_without_opted_out,
+            size_meter_command::size_meter,
+            participants_command::continue_thread_with,
         ])
         .events(collect_events![EngineEvents])
         // Row ids and millisecond timestamps are i64 in Rust; both stay far below 2^53,
@@ -91,6 +94,8 @@ pub const COMMANDS: &[&str] = &[
     "export_consent_csv",
     "import_consent_csv",
     "start_group_without_opted_out",
+    "size_meter",
+    "continue_thread_with",
 ];
 
 /// The TypeScript exporter with the project's settings.

@@ -16,7 +16,9 @@ pub mod ipc;
 mod ipc_error;
 pub mod media;
 pub mod ops;
+pub mod participants_command;
 pub mod settings;
+pub mod size_meter_command;
 
 pub use ipc_error::IpcError;
 

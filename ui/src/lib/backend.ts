@@ -31,6 +31,9 @@ import {
   type SettingsView,
   type ProfileInput,
   type ConnectionTest,
+  type SizeAction,
+  type SizeMeter,
+  type SizeMeterPart,
 } from "./bindings";
 import { tauriCompliance, type ComplianceBackend } from "./compliance";
 
@@ -61,6 +64,9 @@ export type {
   SettingsView,
   ProfileInput,
   ConnectionTest,
+  SizeAction,
+  SizeMeter,
+  SizeMeterPart,
 };
 
 export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -100,6 +106,13 @@ export interface Backend extends ComplianceBackend {
   testConnection(name: string): Promise<Result<ConnectionTest>>;
   /** Saves a copy of a stored media file into Downloads; answers its path. */
   saveMedia(sha256: string, fileName: string): Promise<Result<string>>;
+  /** How big this message will be for the recipients' carriers, and what will be
+   * downscaled or converted to fit (the composer's size meter). */
+  sizeMeter(to: Recipients, text: string, attachments: OutgoingAttachment[]): Promise<Result<SizeMeter>>;
+  /** Continues a conversation with other people: MMS groups cannot change members, so this
+   * is a new conversation linked to the old one (or the existing one among those people);
+   * answers its thread id. */
+  continueThreadWith(threadId: number, participants: string[]): Promise<Result<number>>;
   /** Calls `handler` with each batch of engine events; returns the unsubscribe. */
   onEvents(handler: (events: AppEvent[]) => void): () => void;
   /** The URL of a stored media file (by its sha256) through the scoped protocol. */
@@ -135,6 +148,8 @@ export const tauriBackend: Backend = {
   setDefaultRegion: (region) => commands.setDefaultRegion(region),
   testConnection: (name) => commands.testConnection(name),
   saveMedia: (sha256, fileName) => commands.saveMedia(sha256, fileName),
+  sizeMeter: (to, text, attachments) => commands.sizeMeter(to, text, attachments),
+  continueThreadWith: (threadId, participants) => commands.continueThreadWith(threadId, participants),
   onEvents(handler) {
     let stopped = false;
     let unlisten: (() => void) | null = null;

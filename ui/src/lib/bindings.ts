@@ -78,6 +78,16 @@ export const commands = {
 	importConsentCsv: (file: OutgoingAttachment) => typedError<number, IpcError>(__TAURI_INVOKE("import_consent_csv", { file })),
 	/**  Starts a group without those who opted out, linked to `thread_id`; answers its id. */
 	startGroupWithoutOptedOut: (threadId: number) => typedError<number, IpcError>(__TAURI_INVOKE("start_group_without_opted_out", { threadId })),
+	/**
+	 *  How big this message will be for these recipients' carriers, and what will be
+	 *  downscaled or converted to fit (the composer's size meter).
+	 */
+	sizeMeter: (to: Recipients, text: string, attachments: OutgoingAttachment[]) => typedError<SizeMeter, IpcError>(__TAURI_INVOKE("size_meter", { to, text, attachments })),
+	/**
+	 *  Continues a conversation with other people (added or removed): since MMS groups cannot
+	 *  change members, a new conversation linked to this one; answers its id.
+	 */
+	continueThreadWith: (threadId: number, participants: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("continue_thread_with", { threadId, participants })),
 };
 
 /** Events */
@@ -239,7 +249,9 @@ export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_b
 /**  Every recipient opted out: nothing may be sent. */
 "opted_out" | 
 /**  The opt-in policy refuses: a recipient has no opt-in on record. */
-"no_opt_in" | "internal" | 
+"no_opt_in" | 
+/**  Another process sends this data directory's outbox. */
+"outbox_elsewhere" | "internal" | 
 /**  The configuration file cannot be parsed or holds a bad value (the message names the key). */
 "config_invalid" | 
 /**  The configuration file cannot be read or written. */
@@ -501,6 +513,54 @@ export type SettingsView = {
 	relay_mode: string,
 	/**  The relay's URL (remote) or listening address (embedded). */
 	relay_address: string,
+};
+
+/**  What fitting the message to the carriers does to an attachment. */
+export type SizeAction = 
+/**  Sent as it is. */
+"keep" | 
+/**  Location and other metadata removed, pixels unchanged. */
+"strip_metadata" | 
+/**  Made smaller to fit. */
+"downscale" | 
+/**  Converted to JPEG (a format carriers do not take, e.g. HEIC or WebP). */
+"convert" | 
+/**  Re-encoded upright (rotated by its metadata). */
+"normalize" | 
+/**  An animation too big to keep: its first frame goes as a photo. */
+"first_frame";
+
+/**  The composer's size meter. */
+export type SizeMeter = {
+	/**  The most the whole message may be, for these recipients' carriers. */
+	budget_bytes: number,
+	/**
+	 *  Whether every recipient's carrier is known; if not, the budget is the strictest
+	 *  carrier's limit, to be safe.
+	 */
+	carriers_known: boolean,
+	/**  The text and attachments as picked. */
+	original_total_bytes: number,
+	/**  What the message will be once fitted. */
+	planned_total_bytes: number,
+	/**  In the order given. */
+	parts: SizeMeterPart[],
+	/**
+	 *  Why the message cannot be sent as it is (a type never sent, a video too big to
+	 *  fit), if so.
+	 */
+	refused: string | null,
+};
+
+/**  One attachment on the meter. */
+export type SizeMeterPart = {
+	file_name: string,
+	/**  Sniffed from the bytes, not taken from the name. */
+	content_type: string,
+	original_bytes: number,
+	/**  Estimated for re-encoded images. */
+	planned_bytes: number,
+	action: SizeAction,
 };
 
 /**  A piece of a search snippet: matched text or its context. Rendered as text. */

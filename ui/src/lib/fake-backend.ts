@@ -7,9 +7,14 @@ import type {
   ProfileInput,
   SettingsView,
   DesktopStatus,
+  IpcError,
   Message,
+  OutgoingAttachment,
+  Participant,
+  Recipients,
   Result,
   SendRequest,
+  SizeMeter,
   ThreadSummary,
 } from "./backend";
 import { FakeCompliance } from "./compliance-fake";
@@ -192,6 +197,32 @@ export class FakeBackend extends FakeCompliance implements Backend {
   testConnection = (name: string) => {
     this.calls.push(`test ${name}`);
     return ok(this.connectionTest);
+  };
+  /** The size meter's answer (a test sets it); each call is recorded. */
+  meter: SizeMeter = { budget_bytes: 1_250_000, carriers_known: true, original_total_bytes: 0, planned_total_bytes: 0, parts: [], refused: null };
+  meterError: IpcError | null = null;
+  meterCalls: { to: Recipients; text: string; attachments: OutgoingAttachment[] }[] = [];
+  sizeMeter = (to: Recipients, text: string, attachments: OutgoingAttachment[]): Promise<Result<SizeMeter>> => {
+    this.meterCalls.push({ to, text, attachments });
+    if (this.meterError) return Promise.resolve({ status: "error", error: this.meterError });
+    return ok(this.meter);
+  };
+  /** Each continuation asked for; it adds the successor thread (id 500, 501...). */
+  continued: { threadId: number; participants: string[] }[] = [];
+  continueError: IpcError | null = null;
+  continueThreadWith = (threadId: number, participants: string[]): Promise<Result<number>> => {
+    this.continued.push({ threadId, participants });
+    if (this.continueError) return Promise.resolve({ status: "error", error: this.continueError });
+    const id = 500 + this.continued.length - 1;
+    this.threads.push(
+      thread({
+        id,
+        predecessor_id: threadId,
+        // As the backend would answer (carrier unknown for a new thread's people).
+        participants: participants.map((address) => ({ address, name: null, opted_out: false, carrier: null }) as Participant),
+      }),
+    );
+    return ok(id);
   };
   onEvents = (handler: (e: AppEvent[]) => void) => {
     this.#handlers.push(handler);
