@@ -148,7 +148,7 @@ export class FakeBackend extends FakeCompliance implements Backend {
     this.calls.push(`rename ${threadId} ${title}`);
     return ok(null);
   };
-  search = () => ok({ threads: [], messages: { items: [], next: null } });
+  search: Backend["search"] = () => ok({ threads: [], messages: { items: [], next: null } });
   listContacts: Backend["listContacts"] = () => ok({ items: [], next: null });
   addContact: Backend["addContact"] = () => ok(1);
   updateContact = () => ok(null);
