@@ -57,12 +57,15 @@ pub enum ConsentChange {
 }
 
 /// Applies the opt-out / opt-in rules to an inbound message just stored as `message`.
+/// `received_at` (when the message arrived) dates the ledger event; `now` (our clock) is
+/// when the confirmation is due.
 pub fn on_inbound(
     w: &mut Writer<'_>,
     rules: &Rules,
     message: MessageId,
     from: &str,
     body: &str,
+    received_at: i64,
     now: i64,
 ) -> Result<Option<ConsentChange>, StoreError> {
     let settings = &rules.settings;
@@ -94,7 +97,7 @@ pub fn on_inbound(
         &format!("inbound {rule}"),
         &Evidence::Message(message),
         None,
-        now,
+        received_at,
     )?;
     let confirmation = queue_direct(w, from, text, now)?;
     w.record_consent(

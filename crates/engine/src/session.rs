@@ -281,12 +281,16 @@ impl Session {
             .deliveries
             .iter()
             .any(|d| d.state == DeliveryState::Queued);
-        let failed = message.deliveries.iter().any(|d| {
-            matches!(
-                d.state,
-                DeliveryState::Failed | DeliveryState::Rejected | DeliveryState::Expired
-            )
-        });
+        // Someone who opted out between compose and send was not texted by design: the
+        // message did not fail them, and Retry could not reach them anyway.
+        // Nobody reached at all is a failure whatever the reasons.
+        let mut failed = message.deliveries.iter().all(|d| d.state.is_failure());
+        for d in message.deliveries.iter().filter(|d| d.state.is_failure()) {
+            if failed {
+                break;
+            }
+            failed = self.consent_status(&d.recipient)? != store::ConsentStatus::OptedOut;
+        }
         let state = match (waiting, failed) {
             (true, _) => MessageState::Sending,
             (false, true) => MessageState::Failed,

@@ -31,6 +31,15 @@ struct Rig {
 }
 
 async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEndpoint)) -> Rig {
+    rig_with_clock(sim_config, tweak, midday()).await
+}
+
+/// A rig whose engine runs on `clock` (the simulator and relay keep the system's).
+async fn rig_with_clock(
+    sim_config: mmsc_sim::SimConfig,
+    tweak: impl FnOnce(&mut ProviderEndpoint),
+    clock: OffsetClock,
+) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let relay = relay::Relay::start(
         relay::RelayConfig::new(dir.path().join("relay.sqlite3")).with_client("desktop", "t0ken"),
@@ -78,7 +87,7 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
             quiet_hours: true,
             compliance: Default::default(),
         },
-        Arc::new(midday()),
+        Arc::new(clock),
     )
     .unwrap();
     Rig {
@@ -916,5 +925,89 @@ async fn two_engines_on_one_data_directory_never_both_send() {
         MessageState::Sent
     );
     cli.shutdown().await;
+    rig.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opt_out_is_confirmed_at_once_even_when_the_relays_clock_runs_ahead_of_ours() {
+    // Our clock an hour behind the relay's (an office server with a fast clock).
+    let behind = OffsetClock::starting_at(engine::SystemClock.now_ms() - 3_600_000);
+    let rig = rig_with_clock(mmsc_sim::SimConfig::default(), |_| {}, behind).await;
+    push_deliver(&rig.relay, "12025550181", "STOP", "stop-ahead").await;
+    poll_until(&rig.engine, || {
+        rig.engine.session().consent_status("12025550181").unwrap()
+            == engine::store::ConsentStatus::OptedOut
+    })
+    .await;
+    rig.engine
+        .drain_outbox(Duration::from_secs(3))
+        .await
+        .unwrap();
+    let confirmations: Vec<_> = accepted_submits(&rig.sim)
+        .into_iter()
+        .filter(|e| e.participant.as_deref() == Some("12025550181"))
+        .collect();
+    assert_eq!(
+        confirmations.len(),
+        1,
+        "the confirmation was held: {confirmations:?}"
+    );
+    rig.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_who_opts_out_before_the_send_is_skipped_without_failing_the_message() {
+    let rig = rig(mmsc_sim::SimConfig::default(), |_| {}).await;
+    let session = rig.engine.session().clone();
+    let composed = rig
+        .engine
+        .send(Draft::text(
+            Audience::People(vec!["12025550191".into(), "12025550192".into()]),
+            "Walkthrough at noon",
+        ))
+        .await
+        .unwrap();
+    // The STOP commits after compose, before the worker gets to the job.
+    session
+        .write(|w| {
+            w.record_consent(
+                "12025550192",
+                engine::store::ConsentKind::OptOut,
+                "keyword",
+                &engine::store::Evidence::Text("STOP".into()),
+                None,
+                1,
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let submits = accepted_submits(&rig.sim);
+    assert_eq!(submits.len(), 1);
+    assert_eq!(submits[0].participant.as_deref(), Some("12025550191"));
+    let message = session.message(composed.message_id).unwrap();
+    assert_eq!(
+        message.state,
+        MessageState::Sent,
+        "{:?}",
+        message.deliveries
+    );
+    let skipped = message
+        .deliveries
+        .iter()
+        .find(|d| d.recipient == "+12025550192")
+        .unwrap();
+    assert_eq!(skipped.state, DeliveryState::Failed);
+    assert!(
+        skipped
+            .status_text
+            .as_deref()
+            .unwrap_or("")
+            .contains("opted out"),
+        "{skipped:?}"
+    );
     rig.shutdown().await;
 }

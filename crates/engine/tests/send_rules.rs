@@ -396,7 +396,7 @@ fn the_automatic_replies_use_the_configured_wording_and_keywords() {
                     transaction_id: None,
                     state: engine::store::MessageState::Unread,
                 })?;
-                engine::consent::on_inbound(w, &rules, m.id, from, text, t)
+                engine::consent::on_inbound(w, &rules, m.id, from, text, t, t)
             })
             .unwrap()
     };

@@ -174,12 +174,15 @@ pub fn delivery_state(mm_status: &str) -> Option<DeliveryState> {
     })
 }
 
-/// Writes an entry received at `received_at` in the caller's transaction.
+/// Writes an entry the relay received at `received_at` (by its clock) in the caller's
+/// transaction, at `now` by ours: what we queue in answer (an opt-out's confirmation) is due
+/// by our clock, which the outbox goes by, whatever the relay's says.
 pub fn write(
     w: &mut Writer<'_>,
     rules: &crate::consent::Rules,
     inbound: &Inbound,
     received_at: i64,
+    now: i64,
 ) -> Result<Applied, store::StoreError> {
     match inbound {
         Inbound::Message(m) => {
@@ -202,7 +205,7 @@ pub fn write(
                 return Ok(Applied::Duplicate);
             }
             if let Some(change) =
-                crate::consent::on_inbound(w, rules, added.id, &m.from, &m.body, received_at)?
+                crate::consent::on_inbound(w, rules, added.id, &m.from, &m.body, received_at, now)?
             {
                 tracing::info!(?change, "consent changed by an inbound message");
             }

@@ -181,7 +181,7 @@ impl Poller {
                     if let (Some(number), Some(id)) = (handset, operator_id) {
                         w.note_carrier(number, id, received_at)?;
                     }
-                    match apply::write(w, &rules, inbound, received_at)? {
+                    match apply::write(w, &rules, inbound, received_at, now)? {
                         Applied::Stored(id) => {
                             report.messages += 1;
                             if let Inbound::Message(m) = inbound {
