@@ -1,12 +1,13 @@
 //! Opening the store: the file, the connection settings, the migrations, the media folder.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::address::NumberingPlan;
+use crate::address::{Address, NumberingPlan};
 use crate::events::{StoreEvent, Subscribers};
 use crate::media::MediaDir;
 use crate::{StoreError, migration};
@@ -36,6 +37,9 @@ pub struct Store {
     pub(crate) media: MediaDir,
     pub(crate) plan: NumberingPlan,
     pub(crate) subscribers: Subscribers,
+    /// Canonical forms of raw addresses already parsed under `plan` (see
+    /// [`crate::Writer::canonical`]), kept across transactions.
+    pub(crate) canonical_cache: HashMap<String, Address>,
 }
 
 impl Store {
@@ -102,12 +106,14 @@ impl Store {
             media: MediaDir::new(media_dir),
             plan: NumberingPlan::default(),
             subscribers: Subscribers::default(),
+            canonical_cache: HashMap::new(),
         })
     }
 
     /// Reads national numbers in `plan`'s region from now on (US by default).
     pub fn set_numbering_plan(&mut self, plan: NumberingPlan) {
         self.plan = plan;
+        self.canonical_cache.clear();
     }
 
     pub fn numbering_plan(&self) -> &NumberingPlan {
