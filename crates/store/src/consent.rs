@@ -235,7 +235,9 @@ fn disclosed(conn: &rusqlite::Connection, number: &str) -> Result<bool, StoreErr
                        WHERE d.thread_id = (SELECT thread_id FROM messages
                                             WHERE id = ce.evidence_message_id)
                          AND d.message_id = ce.evidence_message_id
-                         AND d.recipient = ce.number AND d.state >= 5))",
+                         AND d.recipient_id = (SELECT id FROM addresses
+                                               WHERE address = ce.number)
+                         AND d.state >= 5))",
         )?
         .query_row([number], |r| r.get(0))?)
 }

@@ -136,7 +136,8 @@ impl Writer<'_> {
             .conn()
             .prepare_cached(
                 "SELECT state FROM deliveries
-                 WHERE thread_id = ?1 AND message_id = ?2 AND recipient = ?3",
+                 WHERE thread_id = ?1 AND message_id = ?2
+                   AND recipient_id = (SELECT id FROM addresses WHERE address = ?3)",
             )?
             .query_row(params![thread_id, message, recipient], |r| r.get(0))
             .optional()?;
@@ -152,7 +153,8 @@ impl Writer<'_> {
                     updated_at = CASE WHEN ?7 THEN ?8 ELSE updated_at END,
                     submitted_at = CASE WHEN ?7 AND submitted_at IS NULL AND ?4 <> ?10 THEN ?8 ELSE submitted_at END,
                     final_at = CASE WHEN ?7 AND ?11 THEN ?8 ELSE final_at END
-                 WHERE thread_id = ?9 AND message_id = ?1 AND recipient = ?2",
+                 WHERE thread_id = ?9 AND message_id = ?1
+                   AND recipient_id = (SELECT id FROM addresses WHERE address = ?2)",
             )?
             .execute(params![
                 message,
@@ -189,9 +191,13 @@ impl Writer<'_> {
         let message: Option<MessageId> = self
             .conn()
             .prepare_cached(
-                "SELECT message_id FROM deliveries WHERE provider_message_id = ?1 AND recipient = ?2",
+                "SELECT message_id FROM deliveries
+                 WHERE provider_message_id = ?1
+                   AND recipient_id = (SELECT id FROM addresses WHERE address = ?2)",
             )?
-            .query_row(params![provider_message_id, canonical.as_str()], |r| r.get(0))
+            .query_row(params![provider_message_id, canonical.as_str()], |r| {
+                r.get(0)
+            })
             .optional()?;
         let Some(message) = message else {
             return Ok(None);
@@ -217,7 +223,8 @@ impl Writer<'_> {
             .conn()
             .prepare_cached(
                 "SELECT message_id FROM deliveries INDEXED BY deliveries_unconfirmed
-                 WHERE recipient = ?1 AND state = 1 AND provider_message_id IS NULL
+                 WHERE recipient_id = (SELECT id FROM addresses WHERE address = ?1)
+                   AND state = 1 AND provider_message_id IS NULL
                    AND queued_at >= ?2
                  ORDER BY queued_at DESC LIMIT 1",
             )?
@@ -242,11 +249,11 @@ pub(crate) fn deliveries_of(
         return Ok(out);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT message_id, recipient, state, provider_message_id, status_code, status_text,
-                queued_at, submitted_at, final_at, updated_at
-         FROM deliveries
-         WHERE thread_id = ?1 AND message_id IN (SELECT value FROM json_each(?2))
-         ORDER BY message_id, recipient",
+        "SELECT d.message_id, a.address, d.state, d.provider_message_id, d.status_code,
+                d.status_text, d.queued_at, d.submitted_at, d.final_at, d.updated_at
+         FROM deliveries d JOIN addresses a ON a.id = d.recipient_id
+         WHERE d.thread_id = ?1 AND d.message_id IN (SELECT value FROM json_each(?2))
+         ORDER BY d.message_id, a.address",
     )?;
     let rows = stmt.query_map(
         params![thread, crate::sql::json_ids(messages.iter().map(|m| m.0))],

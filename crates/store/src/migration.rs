@@ -112,6 +112,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "number_carriers",
         sql: include_str!("../migrations/0017_number_carriers.sql"),
     },
+    Migration {
+        version: 18,
+        name: "search_index_without_columns",
+        sql: include_str!("../migrations/0018_search_index_without_columns.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "delivery_recipients_by_number",
+        sql: include_str!("../migrations/0019_delivery_recipients_by_number.sql"),
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -54,8 +54,13 @@ impl Writer<'_> {
         for recipient in unique {
             self.conn()
                 .prepare_cached(
-                    "INSERT INTO deliveries (thread_id, message_id, recipient, state, queued_at, updated_at)
-                     VALUES (?5, ?1, ?2, ?3, ?4, ?4)",
+                    "INSERT INTO addresses (address) VALUES (?1) ON CONFLICT (address) DO NOTHING",
+                )?
+                .execute([recipient.as_str()])?;
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO deliveries (thread_id, message_id, recipient_id, state, queued_at, updated_at)
+                     VALUES (?5, ?1, (SELECT id FROM addresses WHERE address = ?2), ?3, ?4, ?4)",
                 )?
                 .execute(params![
                     message,
@@ -102,7 +107,8 @@ impl Writer<'_> {
                     "UPDATE deliveries SET state = ?4, provider_message_id = NULL,
                          status_code = NULL, status_text = NULL, submitted_at = NULL,
                          final_at = NULL, queued_at = ?5, updated_at = ?5
-                     WHERE thread_id = ?1 AND message_id = ?2 AND recipient = ?3
+                     WHERE thread_id = ?1 AND message_id = ?2
+                       AND recipient_id = (SELECT id FROM addresses WHERE address = ?3)
                        AND state IN (?6, ?7, ?8)",
                 )?
                 .execute(params![

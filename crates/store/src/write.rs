@@ -12,6 +12,9 @@ use crate::media::MediaDir;
 use crate::threads::ThreadTouch;
 use crate::{Store, StoreError};
 
+/// Most raw addresses whose canonical form the store remembers (a few MB at most).
+const CANONICAL_CACHE_MAX: usize = 50_000;
+
 /// An open write transaction. Obtain one with [`Store::write`].
 pub struct Writer<'s> {
     pub(crate) tx: Transaction<'s>,
@@ -25,9 +28,10 @@ pub struct Writer<'s> {
     /// Thread rows whose denormalized last-message fields and counters are updated once
     /// per transaction rather than once per message (see [`ThreadTouch`]).
     pub(crate) touched: HashMap<ThreadId, ThreadTouch>,
-    /// Canonical forms already computed in this transaction (bulk ingest repeats authors;
-    /// parsing a number costs far more than a lookup).
-    canonical_cache: HashMap<String, Address>,
+    /// Canonical forms already computed, the store's cache (messages repeat their authors;
+    /// parsing a number costs far more than a lookup). Pure function of the raw text and
+    /// the plan, so it outlives transactions, rolled back ones included.
+    canonical_cache: &'s mut HashMap<String, Address>,
     /// The id the next message gets, once this transaction has read it (see
     /// [`Writer::add_message`]).
     pub(crate) next_id: Option<i64>,
@@ -53,7 +57,7 @@ impl Store {
             events: Vec::new(),
             changed_threads: BTreeSet::new(),
             touched: HashMap::new(),
-            canonical_cache: HashMap::new(),
+            canonical_cache: &mut self.canonical_cache,
             next_id: None,
         };
         let value = f(&mut writer)?;
@@ -95,6 +99,10 @@ impl Writer<'_> {
             return Ok(found.clone());
         }
         let address = self.plan.canonical(raw)?;
+        if self.canonical_cache.len() >= CANONICAL_CACHE_MAX {
+            // Bounded by starting over: simpler than LRU, and a refill costs one parse each.
+            self.canonical_cache.clear();
+        }
         self.canonical_cache.insert(raw.to_owned(), address.clone());
         Ok(address)
     }

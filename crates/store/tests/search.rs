@@ -154,3 +154,68 @@ fn participant_names_and_numbers_find_the_thread_and_follow_contact_edits() {
         .collect();
     assert_eq!(threads, [other]);
 }
+
+fn message_ids(store: &store::Store, text: &str) -> Vec<store::MessageId> {
+    search(store, text)
+        .messages
+        .items
+        .iter()
+        .map(|h| h.message_id)
+        .collect()
+}
+
+#[test]
+fn a_word_matches_every_term_it_starts_whatever_its_case_or_accents() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    let a = fixture::say(&mut f.store, t, "6175550123", "Estimate ready", 1);
+    let b = fixture::say(&mut f.store, t, "6175550123", "estimates attached", 2);
+    let c = fixture::say(&mut f.store, t, "6175550123", "the ESTIMATED total", 3);
+    let d = fixture::say(&mut f.store, t, "6175550123", "meet at the Café", 4);
+    fixture::say(&mut f.store, t, "6175550123", "nothing here", 5);
+
+    assert_eq!(message_ids(&f.store, "estim"), [c, b, a]);
+    assert_eq!(message_ids(&f.store, "ESTIMATES"), [b]);
+    assert_eq!(message_ids(&f.store, "estim attach"), [b]);
+    assert_eq!(message_ids(&f.store, "estimate zebra"), []);
+    // Accents are folded by the index: either spelling finds the café.
+    assert_eq!(message_ids(&f.store, "cafe"), [d]);
+    assert_eq!(message_ids(&f.store, "Café"), [d]);
+    let hit = &search(&f.store, "caf").messages.items[0];
+    assert!(
+        hit.snippet.iter().any(|p| p.hit && p.text == "Café"),
+        "{:?}",
+        hit.snippet
+    );
+}
+
+#[test]
+fn a_short_prefix_of_many_terms_still_finds_them_all() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    // More distinct terms under one prefix than the store expands into exact terms.
+    let ids: Vec<_> = (0..80)
+        .map(|i| fixture::say(&mut f.store, t, "6175550123", &format!("unit wx{i} ok"), i))
+        .collect();
+    let mut found = Vec::new();
+    let mut after = None;
+    loop {
+        let page = f
+            .store
+            .search(&SearchQuery {
+                text: "wx".into(),
+                limit: 50,
+                after: after.clone(),
+            })
+            .unwrap()
+            .messages;
+        found.extend(page.items.iter().map(|h| h.message_id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    found.reverse();
+    assert_eq!(found, ids);
+    assert_eq!(message_ids(&f.store, "wx7").len(), 11, "wx7 and wx70-wx79");
+}
