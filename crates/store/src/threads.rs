@@ -582,16 +582,22 @@ impl Store {
         Ok(t)
     }
 
-    /// Our latest message in `t` and how its recipients fared. Walks the thread's range
-    /// backwards from the newest message, so a thread whose latest lines are ours (the
-    /// usual case in a list row) costs one row.
+    /// Our latest message in `t` and how its recipients fared.
     fn fill_last_outgoing(&self, t: &mut ThreadSummary) -> Result<(), StoreError> {
+        // Outgoing messages are the ones with delivery rows, which are keyed by (thread,
+        // message): our newest is the end of the thread's range, one seek. A broadcast's
+        // record has no rows of its own (its copies do), so its thread walks back instead.
+        let sql = if t.kind == ThreadKind::Broadcast {
+            "SELECT id, state FROM messages WHERE thread_id = ?1 AND direction = 1
+             ORDER BY at DESC, id DESC LIMIT 1"
+        } else {
+            "SELECT m.id, m.state FROM messages m
+             WHERE m.id = (SELECT message_id FROM deliveries WHERE thread_id = ?1
+                           ORDER BY message_id DESC LIMIT 1)"
+        };
         let last: Option<(MessageId, MessageState)> = self
             .conn
-            .prepare_cached(
-                "SELECT id, state FROM messages WHERE thread_id = ?1 AND direction = 1
-                 ORDER BY at DESC, id DESC LIMIT 1",
-            )?
+            .prepare_cached(sql)?
             .query_row([t.id], |r| {
                 Ok((r.get(0)?, MessageState::from_sql(r.get(1)?)?))
             })
