@@ -55,7 +55,11 @@ test("the window opens on the app frame and the status bar shows the backend's s
   assert.equal(reported.ok.schema_version, engine.schema_version);
   assert.ok(reported.ok.schema_version >= 1);
 
-  // No conversation is open yet.
+  // No conversation is open yet. On the demo the first run explains it first, once.
+  const firstRun = await browser.$('[data-testid="first-run"]');
+  await firstRun.waitForExist({ timeout: 10_000 });
+  assert.match(await firstRun.getText(), /demo provider/);
+  await browser.$('[data-testid="first-run-dismiss"]').click();
   assert.match(
     await browser.$('[data-testid="conversation-empty"]').getText(),
     /No conversation selected/,
