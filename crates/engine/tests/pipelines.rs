@@ -168,6 +168,23 @@ async fn push_deliver(relay: &relay::RelayHandle, from: &str, text: &str, linked
     assert!(status.is_success());
 }
 
+/// Records that `number` texted STOP, as the poller would.
+fn record_stop(session: &Session, number: &str) {
+    session
+        .write(|w| {
+            w.record_consent(
+                number,
+                engine::store::ConsentKind::OptOut,
+                "keyword",
+                &engine::store::Evidence::Text("STOP".into()),
+                None,
+                1,
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+}
+
 fn png() -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]))
@@ -772,19 +789,7 @@ async fn retry_resends_only_to_recipients_whose_delivery_failed_and_who_may_stil
     assert_eq!(accepted_submits(&rig.sim).len(), 3);
 
     // One of them opts out before the agent presses Retry.
-    session
-        .write(|w| {
-            w.record_consent(
-                people[2],
-                engine::store::ConsentKind::OptOut,
-                "keyword",
-                &engine::store::Evidence::Text("STOP".into()),
-                None,
-                1,
-            )
-            .map(|_| ())
-        })
-        .unwrap();
+    record_stop(&session, people[2]);
     assert_eq!(rig.engine.retry(composed.message_id).await.unwrap(), 2);
     assert_eq!(
         session.message(composed.message_id).unwrap().state,
@@ -968,19 +973,7 @@ async fn a_member_who_opts_out_before_the_send_is_skipped_without_failing_the_me
         .await
         .unwrap();
     // The STOP commits after compose, before the worker gets to the job.
-    session
-        .write(|w| {
-            w.record_consent(
-                "12025550192",
-                engine::store::ConsentKind::OptOut,
-                "keyword",
-                &engine::store::Evidence::Text("STOP".into()),
-                None,
-                1,
-            )
-            .map(|_| ())
-        })
-        .unwrap();
+    record_stop(&session, "12025550192");
     rig.engine
         .drain_outbox(Duration::from_secs(5))
         .await
