@@ -89,14 +89,22 @@ pub struct Participant {
     pub address: String,
     pub name: Option<String>,
     pub opted_out: bool,
+    /// Their carrier's brand, when the provider has named it (on their messages or our
+    /// delivery reports).
+    pub carrier: Option<String>,
 }
 
 impl From<store::Participant> for Participant {
     fn from(p: store::Participant) -> Self {
         Participant {
+            carrier: p
+                .operator_id
+                .as_deref()
+                .and_then(engine::media_pipeline::carrier_name)
+                .map(str::to_owned),
             address: p.address,
             name: p.name,
-            opted_out: false,
+            opted_out: p.opted_out,
         }
     }
 }

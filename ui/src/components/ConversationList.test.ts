@@ -33,7 +33,7 @@ describe("ConversationList", () => {
         id: 3,
         kind: "direct",
         last_activity: now - 9000,
-        participants: [{ address: "+12025550155", name: null, opted_out: true }],
+        participants: [{ address: "+12025550155", name: null, opted_out: true, carrier: null }],
         last_author: "+12025550100",
         last_preview: "See you at 3",
       }),

@@ -23,6 +23,17 @@ function openedThreads(): number[] {
 }
 
 describe("ConversationView people", () => {
+  it("shows each participant's carrier when known", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [
+      thread({ id: 1, participants: [person("+12025550111", "Dana Reyes", "T-Mobile"), person("+12025550122", "Sam Okafor")] }),
+    ];
+    await open(backend, 1);
+    await waitFor(() => expect(screen.getAllByTestId("participant-carrier")).toHaveLength(1));
+    expect(screen.getByTestId("participant-carrier").textContent).toBe("T-Mobile");
+    expect(screen.getByTestId("participants").textContent).toMatch(/Dana Reyes.*T-Mobile/);
+  });
+
   it("edits people by starting a linked group, and opens it", async () => {
     const backend = new FakeBackend();
     backend.threads = [

@@ -176,8 +176,8 @@ describe("ConversationView", () => {
       thread({
         id: 1,
         participants: [
-          { address: "+12025550155", name: "Priya Natarajan", opted_out: false },
-          { address: "+12025550166", name: "Tom Becker", opted_out: true },
+          { address: "+12025550155", name: "Priya Natarajan", opted_out: false, carrier: null },
+          { address: "+12025550166", name: "Tom Becker", opted_out: true, carrier: null },
         ],
       }),
     ];

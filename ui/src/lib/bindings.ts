@@ -400,6 +400,11 @@ export type Participant = {
 	address: string,
 	name: string | null,
 	opted_out: boolean,
+	/**
+	 *  Their carrier's brand, when the provider has named it (on their messages or our
+	 *  delivery reports).
+	 */
+	carrier: string | null,
 };
 
 /**  What sending to an audience would do, asked before sending. */

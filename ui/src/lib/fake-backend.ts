@@ -26,8 +26,8 @@ export function thread(over: Partial<ThreadSummary> & { id: number }): ThreadSum
     kind: "group",
     title: null,
     participants: [
-      { address: "+12025550111", name: "Dana Reyes", opted_out: false },
-      { address: "+12025550122", name: "Sam Okafor", opted_out: false },
+      { address: "+12025550111", name: "Dana Reyes", opted_out: false, carrier: null },
+      { address: "+12025550122", name: "Sam Okafor", opted_out: false, carrier: null },
     ],
     created_at: 0,
     last_activity: Date.now(),

@@ -7,7 +7,7 @@ function setup() {
   backend.threads = [
     thread({ id: 1, title: "Claim 7-41182" }),
     thread({ id: 2, muted: true }),
-    thread({ id: 3, kind: "direct", participants: [{ address: "+12025550133", name: null, opted_out: false }] }),
+    thread({ id: 3, kind: "direct", participants: [{ address: "+12025550133", name: null, opted_out: false, carrier: null }] }),
   ];
   return backend;
 }
@@ -69,7 +69,7 @@ describe("Notifier", () => {
     expect(preview(photo)).toBe("Photo");
     expect(preview(message({ id: 2, body: "<script>x</script>" }))).toBe("<script>x</script>");
     expect(preview(message({ id: 3, body: "y".repeat(500) })).length).toBe(120);
-    const direct = thread({ id: 3, kind: "direct", participants: [{ address: "+12025550133", name: "Rick", opted_out: false }] });
+    const direct = thread({ id: 3, kind: "direct", participants: [{ address: "+12025550133", name: "Rick", opted_out: false, carrier: null }] });
     expect(describeNote(message({ id: 4, author: "+12025550133", author_name: null }), direct).title).toBe("Rick");
   });
 });
