@@ -81,6 +81,10 @@ export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } =
     writeFileSync(join(dataDir, "config.toml"), "quiet_hours = false\n");
   }
   prepare?.(dataDir);
+  // The webview keeps its storage (preferences such as "the first-run panel was seen")
+  // per user, not per data directory: each run gets a user of its own, as on a new
+  // machine, so no test sees what an earlier one clicked.
+  const profile = mkdtempSync(join(tmpdir(), "groupline-e2e-profile-"));
   // The demo provider plays its story ten times faster and reports delivery in half a
   // second, so a test sees the whole demo in a few seconds.
   const env = {
@@ -89,6 +93,9 @@ export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } =
     // No keyring daemon under Xvfb: say so instead of probing for one.
     GROUPLINE_SECRETS: "file",
     ...process.env,
+    XDG_DATA_HOME: join(profile, "data"),
+    XDG_CACHE_HOME: join(profile, "cache"),
+    XDG_CONFIG_HOME: join(profile, "config"),
     GROUPLINE_DATA_DIR: dataDir,
     RUST_LOG: "info",
     ...extraEnv,
@@ -135,6 +142,7 @@ export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } =
     }
     for (const child of children.reverse()) child.kill("SIGTERM");
     if (!given) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
   }
 
   return { browser, dataDir, display, stop, launchedAt };
