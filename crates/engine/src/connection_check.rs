@@ -106,25 +106,7 @@ pub fn endpoint_of(loaded: &LoadedConfig, name: &str) -> Result<ProviderEndpoint
             )));
         }
     };
-    let profile = &provider.profile;
-    Ok(ProviderEndpoint {
-        name: provider.name.clone(),
-        url: provider.endpoint.to_string(),
-        vasp_id: profile.vasp_id.clone(),
-        vas_id: profile.vas_id.clone().filter(|v| !v.trim().is_empty()),
-        sender: format!("+{}", profile.sender_digits()),
-        basic_auth: provider
-            .basic_auth
-            .as_ref()
-            .map(|(user, secret)| (user.clone(), secret.expose().to_owned())),
-        version: profile.mm7_version(),
-        operator_id_header: profile.operator_id_header,
-        tls_verify: profile.tls.verify,
-        ca_file: profile.tls.ca_file.clone(),
-        timeout: Duration::from_secs(profile.timeout_secs.max(1)),
-        max_concurrency: profile.max_concurrency.max(1) as usize,
-        rate_per_second: profile.rate_per_second,
-    })
+    Ok(ProviderEndpoint::from_profile(&provider))
 }
 
 /// Tests profile `name` of a loaded configuration.
