@@ -16,7 +16,7 @@ die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
           libsoup-3.0-dev build-essential pkg-config libssl-dev file)
 if [ "$mode" = test ]; then
-  packages+=(xvfb xauth webkit2gtk-driver imagemagick)
+  packages+=(xvfb xauth webkit2gtk-driver imagemagick dbus-daemon) # dbus-daemon: the desktop-notification test runs its own bus
 elif [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   packages+=(xvfb xauth) # no display: `make run` shows the window on a virtual one
 fi

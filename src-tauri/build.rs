@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "start_group_without_opted_out",
     "size_meter",
     "continue_thread_with",
+    "show_desktop_notification",
 ];
 
 fn main() {

@@ -62,6 +62,11 @@ pub enum AppEvent {
     EngineFailed { error: IpcError },
     /// Events were missed: re-read everything shown.
     Resync,
+    /// The user clicked a desktop notification: open its thread.
+    NotificationClicked {
+        #[specta(type = Number)]
+        thread_id: i64,
+    },
 }
 
 impl From<EngineEvent> for AppEvent {

@@ -7,7 +7,7 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 use crate::commands;
 use crate::compliance_commands;
 use crate::events::EngineEvents;
-use crate::{participants_command, size_meter_command};
+use crate::{notification_command, participants_command, size_meter_command};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
@@ -51,6 +51,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             compliance_commands::start_group_without_opted_out,
             size_meter_command::size_meter,
             participants_command::continue_thread_with,
+            notification_command::show_desktop_notification,
         ])
         .events(collect_events![EngineEvents])
         // Row ids and millisecond timestamps are i64 in Rust; both stay far below 2^53,
@@ -96,6 +97,7 @@ pub const COMMANDS: &[&str] = &[
     "start_group_without_opted_out",
     "size_meter",
     "continue_thread_with",
+    "show_desktop_notification",
 ];
 
 /// The TypeScript exporter with the project's settings.

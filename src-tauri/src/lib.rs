@@ -10,11 +10,14 @@
 pub mod backend;
 pub mod commands;
 pub mod compliance_commands;
+#[cfg(target_os = "linux")]
+pub mod desktop_notification;
 pub mod dto;
 pub mod events;
 pub mod ipc;
 mod ipc_error;
 pub mod media;
+pub mod notification_command;
 pub mod ops;
 pub mod participants_command;
 pub mod settings;
@@ -59,6 +62,7 @@ pub fn run() {
                 Err(e) => tracing::error!(code = ?e.code, "{}", e.message),
             }
             app.manage(backend);
+            app.manage(notification_command::DesktopNotifications::default());
             tauri::async_runtime::spawn(Backend::start(app.handle().clone()));
             Ok(())
         })

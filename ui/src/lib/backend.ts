@@ -119,8 +119,10 @@ export interface Backend extends ComplianceBackend {
   mediaUrl(sha256: string): string;
   /** The native window's title (the unread count). */
   setTitle(title: string): void;
-  /** A desktop notification, where the system can show one (best effort, never throws). */
-  notify(n: { title: string; body: string }): void;
+  /** A desktop notification for a message in `threadId` (clicking it comes back as a
+   * `notification_clicked` event). Resolves `false` when the desktop has no notification
+   * service, so the window shows it instead; never rejects. */
+  notify(n: { threadId: number; title: string; body: string }): Promise<boolean>;
 }
 
 export const tauriBackend: Backend = {
@@ -177,16 +179,9 @@ export const tauriBackend: Backend = {
         // The page title above still shows it; a window without the permission is fine.
       });
   },
-  notify({ title, body }) {
-    // The webview's own Notification API, where the system granted it; the in-window
-    // toast (lib/notifications.svelte.ts) shows the same either way.
-    try {
-      if (typeof Notification !== "undefined" && Notification.permission === "granted") {
-        new Notification(title, { body });
-      }
-    } catch {
-      // No notification service (e.g. no session bus): the toast is enough.
-    }
+  async notify({ threadId, title, body }) {
+    const r = await call(() => commands.showDesktopNotification(threadId, title, body));
+    return r.status === "ok" && r.data;
   },
 };
 

@@ -88,6 +88,11 @@ export const commands = {
 	 *  change members, a new conversation linked to this one; answers its id.
 	 */
 	continueThreadWith: (threadId: number, participants: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("continue_thread_with", { threadId, participants })),
+	/**
+	 *  Shows a desktop notification for a message in `thread_id`. `true` when the desktop
+	 *  showed it; `false` when there is no notification service (show it in the window).
+	 */
+	showDesktopNotification: (threadId: number, title: string, body: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("show_desktop_notification", { threadId, title, body })),
 };
 
 /** Events */
@@ -113,7 +118,9 @@ export type AppEvent =
 /**  The pipelines could not start; the app still reads the store. */
 { type: "engine_failed"; error: IpcError } | 
 /**  Events were missed: re-read everything shown. */
-{ type: "resync" };
+{ type: "resync" } | 
+/**  The user clicked a desktop notification: open its thread. */
+{ type: "notification_clicked"; thread_id: number };
 
 /**  The outcome of "Test connection". */
 export type ConnectionTest = {

@@ -78,6 +78,8 @@ export class FakeBackend extends FakeCompliance implements Backend {
   status: DesktopStatus = STATUS;
   title = "";
   notified: { title: string; body: string }[] = [];
+  /** Whether the "desktop" shows notifications (else the window's toasts do). */
+  desktopNotifications = false;
   #handlers: ((e: AppEvent[]) => void)[] = [];
 
   emit(events: AppEvent[]) {
@@ -234,7 +236,8 @@ export class FakeBackend extends FakeCompliance implements Backend {
   setTitle = (title: string) => {
     this.title = title;
   };
-  notify = (n: { title: string; body: string }) => {
+  notify = async (n: { threadId: number; title: string; body: string }) => {
     this.notified.push({ title: n.title, body: n.body });
+    return this.desktopNotifications;
   };
 }

@@ -1,10 +1,13 @@
 // Notifications for inbound messages: the one place that decides whether a message is
-// worth a notification, what it says, and where it goes (the in-window toast list, the
-// desktop notification when the backend can show one, and a log the end-to-end tests read).
+// worth a notification, what it says, and where it goes, and a log the end-to-end tests read.
 //
 // A message notifies when it is inbound, still unread, in an unmuted and unarchived thread,
 // and not in the conversation the user is looking at in a focused window. A burst (the
 // poller catching up after a night offline) is one summary rather than a hundred toasts.
+//
+// Where it goes: while the window has focus, an in-window toast (the user is here; a
+// desktop popup would only repeat it). Otherwise a desktop notification, and the toast only
+// when the desktop has no notification service to show it.
 import { call, type AppEvent, type Backend, type Message, type ThreadSummary } from "./backend";
 import { nameIn, threadTitle } from "./format";
 
@@ -16,6 +19,8 @@ export interface AppNotification {
   title: string;
   body: string;
   at: number;
+  /** Where it was shown: the desktop's notification service, or the window's toasts. */
+  shownOn?: "desktop" | "window";
 }
 
 /** More inbound messages than this in one batch of events: one summary instead. */
@@ -75,6 +80,8 @@ export class Notifier {
     private backend: Backend,
     /** The thread on screen in a focused window: its messages are seen, not notified. */
     private looking: () => number | null,
+    /** Whether the window has focus (a toast then, not a desktop notification). */
+    private focused: () => boolean = () => document.hasFocus(),
   ) {}
 
   /** Looks at a batch of engine events and notifies for the inbound messages in it. */
@@ -103,7 +110,7 @@ export class Notifier {
     if (found.length > BURST) {
       const threadCount = new Set(found.map((f) => f.t.id)).size;
       const newest = found[found.length - 1];
-      this.show({
+      await this.show({
         threadId: newest.t.id,
         messageId: null,
         title: `${found.length} new messages`,
@@ -111,17 +118,19 @@ export class Notifier {
       });
       return;
     }
-    found.forEach(({ m, t }) => this.show(describe(m, t)));
+    for (const { m, t } of found) await this.show(describe(m, t));
   }
 
-  show(n: Omit<AppNotification, "id" | "at">) {
+  async show(n: Omit<AppNotification, "id" | "at" | "shownOn">) {
     const full: AppNotification = { ...n, id: this.#next++, at: Date.now() };
+    const onDesktop = !this.focused() && (await this.backend.notify(full));
+    full.shownOn = onDesktop ? "desktop" : "window";
     const log = (window.__groupline_notifications ??= []);
     log.push(full);
     if (log.length > MAX_LOG) log.splice(0, log.length - MAX_LOG);
+    if (onDesktop) return;
     this.toasts = [...this.toasts, full].slice(-MAX_TOASTS);
     setTimeout(() => this.dismiss(full.id), TOAST_MS);
-    this.backend.notify(full);
   }
 
   dismiss(id: number) {

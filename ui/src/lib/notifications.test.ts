@@ -16,14 +16,37 @@ describe("Notifier", () => {
   it("notifies an inbound unread message with sender, group title and preview", async () => {
     const backend = setup();
     backend.messages = [message({ id: 10, thread_id: 1, state: "unread", body: "Tow is\n20 minutes out" })];
-    const n = new Notifier(backend, () => null);
+    const n = new Notifier(backend, () => null, () => false);
     await n.handle([{ type: "message_added", thread_id: 1, message_id: 10 }]);
     expect(backend.notified).toEqual([{ title: "Dana Reyes in Claim 7-41182", body: "Tow is 20 minutes out" }]);
+    // The desktop has no notification service here, so the window shows it.
     expect(n.toasts.map((t) => [t.threadId, t.messageId])).toEqual([[1, 10]]);
     expect(window.__groupline_notifications?.at(-1)?.messageId).toBe(10);
+    expect(window.__groupline_notifications?.at(-1)?.shownOn).toBe("window");
     // The same message named again (a later event) is not notified twice.
     await n.handle([{ type: "message_added", thread_id: 1, message_id: 10 }]);
     expect(backend.notified).toHaveLength(1);
+  });
+
+  it("goes to the desktop when the window is in the background, and to a toast when it has focus", async () => {
+    const backend = setup();
+    backend.desktopNotifications = true;
+    backend.messages = [
+      message({ id: 30, thread_id: 1, state: "unread", body: "Adjuster at 3" }),
+      message({ id: 31, thread_id: 1, state: "unread", body: "Running late" }),
+    ];
+    let focused = false;
+    const n = new Notifier(backend, () => null, () => focused);
+    await n.handle([{ type: "message_added", thread_id: 1, message_id: 30 }]);
+    expect(backend.notified.map((x) => x.body)).toEqual(["Adjuster at 3"]);
+    expect(n.toasts).toEqual([]);
+    expect(window.__groupline_notifications?.at(-1)?.shownOn).toBe("desktop");
+
+    focused = true;
+    await n.handle([{ type: "message_added", thread_id: 1, message_id: 31 }]);
+    expect(backend.notified).toHaveLength(1);
+    expect(n.toasts.map((t) => t.body)).toEqual(["Running late"]);
+    expect(window.__groupline_notifications?.at(-1)?.shownOn).toBe("window");
   });
 
   it("stays quiet for muted threads, our own messages, the thread being read, and when off", async () => {
@@ -34,7 +57,7 @@ describe("Notifier", () => {
       message({ id: 22, thread_id: 3, state: "unread", author: "+12025550133", author_name: null }),
       message({ id: 23, thread_id: 1, state: "unread" }),
     ];
-    const n = new Notifier(backend, () => 3);
+    const n = new Notifier(backend, () => 3, () => false);
     await n.handle([
       { type: "message_added", thread_id: 2, message_id: 20 },
       { type: "message_added", thread_id: 1, message_id: 21 },
@@ -53,7 +76,7 @@ describe("Notifier", () => {
       backend.messages.push(message({ id: 100 + i, thread_id: 1, state: "unread" }));
       events.push({ type: "message_added" as const, thread_id: 1, message_id: 100 + i });
     }
-    const n = new Notifier(backend, () => null);
+    const n = new Notifier(backend, () => null, () => false);
     await n.handle(events);
     expect(backend.notified).toEqual([{ title: `${BURST + 1} new messages`, body: "in Claim 7-41182" }]);
   });
