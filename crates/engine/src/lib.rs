@@ -39,7 +39,7 @@ pub use launch::{
     EMBEDDED_RELAY_KEY, LaunchOptions, Launched, launch, launch_with, our_number, queue, run_seed,
 };
 pub use runtime::{Engine, EngineConfig};
-pub use session::{AppStatus, Paths, Session, ThreadView};
+pub use session::{AppStatus, Paths, Session, ThreadView, UNCONFIRMED_EXPIRED};
 pub use store;
 
 /// Groupline's version, the same for every crate of the workspace.

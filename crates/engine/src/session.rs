@@ -52,6 +52,10 @@ pub struct Session {
     store: Mutex<Store>,
 }
 
+/// Why an unconfirmed submit was given up (see [`Session::expire_unconfirmed`]).
+pub const UNCONFIRMED_EXPIRED: &str = "no confirmation from the provider within a day: it may not \
+     have been delivered; Retry sends it again (they may get it twice)";
+
 impl Session {
     /// Opens the store in `data_dir`, creating and migrating it as needed.
     ///
@@ -300,6 +304,20 @@ impl Session {
             self.write(|w| w.set_message_state(id, state))?;
         }
         Ok(())
+    }
+
+    /// Gives up on submits still unconfirmed (no readable answer, and no delivery report
+    /// adopted them) once the window in which a report could adopt them has passed: they
+    /// become `expired` with the reason, their messages read as failed, and Retry can send
+    /// them again. Without this they would read "submitted" forever. Returns how many
+    /// messages changed.
+    pub fn expire_unconfirmed(&self, now: i64) -> Result<usize, EngineError> {
+        let before = now - crate::inbound::apply::ADOPT_WITHIN_MS;
+        let touched = self.write(|w| w.expire_unconfirmed(before, now, UNCONFIRMED_EXPIRED))?;
+        for m in &touched {
+            self.settle_message_state(*m)?;
+        }
+        Ok(touched.len())
     }
 
     /// The version, data directory and schema version, read from the open store.

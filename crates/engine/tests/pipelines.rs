@@ -38,7 +38,7 @@ async fn rig(sim_config: mmsc_sim::SimConfig, tweak: impl FnOnce(&mut ProviderEn
 async fn rig_with_clock(
     sim_config: mmsc_sim::SimConfig,
     tweak: impl FnOnce(&mut ProviderEndpoint),
-    clock: OffsetClock,
+    clock: impl Clock + 'static,
 ) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let relay = relay::Relay::start(
@@ -1002,5 +1002,94 @@ async fn a_member_who_opts_out_before_the_send_is_skipped_without_failing_the_me
             .contains("opted out"),
         "{skipped:?}"
     );
+    rig.shutdown().await;
+}
+
+/// A clock the test moves forward (the engine's; the simulator and relay keep the system's).
+#[derive(Debug, Clone)]
+struct MovableClock {
+    base: OffsetClock,
+    ahead_ms: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock for MovableClock {
+    fn now_ms(&self) -> i64 {
+        self.base.now_ms() + self.ahead_ms.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submit_never_confirmed_expires_after_a_day_and_can_be_retried() {
+    use mmsc_sim::Fault;
+    let clock = MovableClock {
+        base: midday(),
+        ahead_ms: Arc::default(),
+    };
+    // The first submit is answered after the engine's 2 s timeout: unconfirmed.
+    let rig = rig_with_clock(
+        mmsc_sim::SimConfig {
+            faults: mmsc_sim::FaultPlan {
+                next: [Fault::Delay(3_000)].into_iter().collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        |p| p.max_concurrency = 1,
+        clock.clone(),
+    )
+    .await;
+    let session = rig.engine.session().clone();
+    let composed = rig
+        .engine
+        .send(Draft::text(
+            Audience::People(vec!["2025550111".into()]),
+            "Adjuster comes at 10",
+        ))
+        .await
+        .unwrap();
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let d = session.message(composed.message_id).unwrap().deliveries[0].clone();
+    assert_eq!(d.state, DeliveryState::Submitted, "{d:?}");
+    assert_eq!(d.provider_message_id, None);
+
+    // Within the day nothing changes (no report came: the poller never ran)...
+    clock
+        .ahead_ms
+        .store(23 * 3_600_000, std::sync::atomic::Ordering::SeqCst);
+    rig.engine
+        .drain_outbox(Duration::from_secs(1))
+        .await
+        .unwrap();
+    let d = session.message(composed.message_id).unwrap().deliveries[0].clone();
+    assert_eq!(d.state, DeliveryState::Submitted);
+
+    // ...past it the submit is given up, with a reason the agent can act on.
+    clock
+        .ahead_ms
+        .store(25 * 3_600_000, std::sync::atomic::Ordering::SeqCst);
+    rig.engine
+        .drain_outbox(Duration::from_secs(1))
+        .await
+        .unwrap();
+    let m = session.message(composed.message_id).unwrap();
+    assert_eq!(m.deliveries[0].state, DeliveryState::Expired);
+    assert_eq!(
+        m.deliveries[0].status_text.as_deref(),
+        Some(engine::UNCONFIRMED_EXPIRED)
+    );
+    assert_eq!(m.state, MessageState::Failed);
+
+    // Retry sends it again, and this time the provider answers.
+    assert_eq!(rig.engine.retry(composed.message_id).await.unwrap(), 1);
+    rig.engine
+        .drain_outbox(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let m = session.message(composed.message_id).unwrap();
+    assert!(m.deliveries[0].provider_message_id.is_some(), "{m:?}");
+    assert_ne!(m.state, MessageState::Failed);
     rig.shutdown().await;
 }

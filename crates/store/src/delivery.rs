@@ -238,6 +238,51 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// Gives up on submits still unconfirmed (sent, no readable answer, no report adopted
+    /// them) that were queued before `before`: each becomes `expired` with `reason`, so the
+    /// message reads as not delivered and can be retried. Returns the messages touched.
+    ///
+    /// `before` should be the end of [`Self::adopt_unconfirmed`]'s window: past it no
+    /// report can move them any more, so they would otherwise read "submitted" forever.
+    pub fn expire_unconfirmed(
+        &mut self,
+        before: i64,
+        at: i64,
+        reason: &str,
+    ) -> Result<Vec<MessageId>, StoreError> {
+        let stale: Vec<(MessageId, String)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT d.message_id, a.address
+                 FROM deliveries d INDEXED BY deliveries_unconfirmed
+                 JOIN addresses a ON a.id = d.recipient_id
+                 WHERE d.state = 1 AND d.provider_message_id IS NULL AND d.queued_at < ?1
+                 ORDER BY d.message_id",
+            )?
+            .query_map(params![before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut touched = Vec::new();
+        for (message, recipient) in stale {
+            self.update_delivery(
+                message,
+                &recipient,
+                &DeliveryUpdate {
+                    state: DeliveryState::Expired,
+                    provider_message_id: None,
+                    status_code: None,
+                    status_text: Some(reason),
+                    at,
+                },
+            )?;
+            if touched.last() != Some(&message) {
+                touched.push(message);
+            }
+        }
+        Ok(touched)
+    }
+}
+
 /// The delivery rows of `messages` (all in `thread`), by recipient.
 pub(crate) fn deliveries_of(
     conn: &rusqlite::Connection,

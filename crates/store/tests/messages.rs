@@ -451,3 +451,79 @@ fn list_rows_carry_the_last_outgoing_message_state_and_opted_out_participants() 
         .unwrap();
     assert!(row(&f).participants.iter().all(|p| !p.opted_out));
 }
+
+#[test]
+fn unconfirmed_submits_past_the_window_expire_and_only_those() {
+    let mut f = fixture::store();
+    let people = ["6175550131", "6175550132", "6175550133"];
+    let t = fixture::thread(&mut f.store, &people);
+    let old = sent(&mut f, t, "tow at 5", &people, 100);
+    let recent = sent(&mut f, t, "tow at 6", &people[..1], 900);
+    let unconfirmed = |at| DeliveryUpdate {
+        state: DeliveryState::Submitted,
+        provider_message_id: None,
+        status_code: None,
+        status_text: Some("unconfirmed: timed out"),
+        at,
+    };
+    f.store
+        .write(|w| {
+            // 0131: no answer (unconfirmed). 0132: accepted with a MessageID. 0133: no
+            // answer, but a later report adopted it. The recent message: no answer.
+            w.update_delivery(old, people[0], &unconfirmed(110))?;
+            w.update_delivery(
+                old,
+                people[1],
+                &DeliveryUpdate {
+                    provider_message_id: Some("MID-2"),
+                    ..unconfirmed(110)
+                },
+            )?;
+            w.update_delivery(old, people[2], &unconfirmed(110))?;
+            w.adopt_unconfirmed(people[2], 0, &report(DeliveryState::Delivered, 150))?;
+            w.update_delivery(recent, people[0], &unconfirmed(910))
+        })
+        .unwrap();
+
+    let touched = f
+        .store
+        .write(|w| w.expire_unconfirmed(500, 2_000, "no confirmation"))
+        .unwrap();
+    assert_eq!(touched, [old]);
+    let by_recipient = |m| {
+        f.store
+            .message(m)
+            .unwrap()
+            .deliveries
+            .iter()
+            .map(|d| (d.recipient.clone(), d.state, d.status_text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        by_recipient(old),
+        [
+            (
+                "+16175550131".to_owned(),
+                DeliveryState::Expired,
+                Some("no confirmation".to_owned())
+            ),
+            (
+                "+16175550132".to_owned(),
+                DeliveryState::Submitted,
+                Some("unconfirmed: timed out".to_owned())
+            ),
+            (
+                "+16175550133".to_owned(),
+                DeliveryState::Delivered,
+                Some("report".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(by_recipient(recent)[0].1, DeliveryState::Submitted);
+    // Run again: nothing left to expire.
+    let again = f
+        .store
+        .write(|w| w.expire_unconfirmed(500, 3_000, "no confirmation"))
+        .unwrap();
+    assert!(again.is_empty());
+}

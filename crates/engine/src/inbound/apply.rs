@@ -12,7 +12,7 @@ use crate::clock::parse_xs_date_time;
 /// How far back an unconfirmed submit may be matched to a delivery report that names a
 /// MessageID we never learned (reports come within minutes; a day leaves room for a
 /// relay that was offline).
-const ADOPT_WITHIN_MS: i64 = 24 * 3_600_000;
+pub(crate) const ADOPT_WITHIN_MS: i64 = 24 * 3_600_000;
 
 /// A part of an inbound message, checked and thumbnailed.
 #[derive(Debug, Clone)]

@@ -29,6 +29,10 @@ const OPTED_OUT: &str = "not sent: the recipient has opted out (STOP)";
 /// How often the worker looks at the outbox when nothing wakes it.
 const IDLE_POLL: Duration = Duration::from_secs(5);
 
+/// How often the worker looks for unconfirmed submits to give up
+/// ([`Session::expire_unconfirmed`]), in milliseconds of the engine's clock.
+const EXPIRY_EVERY_MS: i64 = 60_000;
+
 /// Sends the outbox.
 #[derive(Debug)]
 pub struct OutboxWorker {
@@ -44,6 +48,8 @@ pub struct OutboxWorker {
     jitter: Mutex<fastrand::Rng>,
     pacing: tokio::sync::Mutex<Instant>,
     lease: OutboxLease,
+    /// When unconfirmed submits were last looked at (engine clock, ms).
+    expiry_checked_at: Mutex<Option<i64>>,
 }
 
 impl OutboxWorker {
@@ -70,6 +76,7 @@ impl OutboxWorker {
             jitter: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x9e37_79b9)),
             pacing: tokio::sync::Mutex::new(Instant::now()),
             lease: OutboxLease::new(session_dir.as_path()),
+            expiry_checked_at: Mutex::new(None),
         })
     }
 
@@ -134,8 +141,19 @@ impl OutboxWorker {
             return Ok(Some(IDLE_POLL));
         }
         let now = self.clock.now_ms();
+        let expire = {
+            let mut checked = self.expiry_checked_at.lock().expect("expiry lock");
+            let due = checked.is_none_or(|at| now - at >= EXPIRY_EVERY_MS);
+            if due {
+                *checked = Some(now);
+            }
+            due
+        };
         let session = self.session.clone();
         let (due, next_at) = tokio::task::spawn_blocking(move || {
+            if expire {
+                session.expire_unconfirmed(now)?;
+            }
             Ok::<_, EngineError>((session.due_jobs(now, 256)?, session.next_job_due_at()?))
         })
         .await
