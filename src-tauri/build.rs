@@ -3,6 +3,7 @@
 //! Keep the list equal to `ipc::COMMANDS` (a test checks it).
 
 const COMMANDS: &[&str] = &[
+    "store_state",
     "app_status",
     "list_threads",
     "open_thread",

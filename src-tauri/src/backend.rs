@@ -5,17 +5,22 @@
 //! newer Groupline, an unwritable data dir) or a provider that cannot start leaves the UI
 //! up, showing the reason in the status bar. The pipelines start after the window, on the
 //! async runtime, so the conversation list paints from the store at once.
+//!
+//! The store itself opens off the main thread too: the first open after an update may
+//! migrate a large store for a minute, and the window must be up meanwhile, saying so
+//! ([`Backend::store_state`]). Until it is open, commands answer `store_opening`.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use engine::demo::DemoOptions;
-use engine::{DataDir, Engine, Launched, Session, SystemClock};
+use engine::store::migration::UpgradeStep;
+use engine::{DataDir, Engine, ErrorCode, Launched, Session, SystemClock};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::{OwnedRwLockReadGuard, RwLock as AsyncRwLock};
 
 use crate::IpcError;
-use crate::dto::EngineState;
+use crate::dto::{EngineState, StoreState, UpgradeProgress};
 use crate::events::{AppEvent, EngineEvents};
 
 /// Scales the demo's script time (e.g. `0.1` plays the story ten times faster); the
@@ -34,7 +39,10 @@ enum Pipelines {
 pub type EngineGuard = OwnedRwLockReadGuard<Option<Launched>, Engine>;
 
 pub struct Backend {
-    session: Result<Arc<Session>, IpcError>,
+    /// Set once the store has opened (or failed to).
+    session: OnceLock<Result<Arc<Session>, IpcError>>,
+    /// The migration running while the store opens, if it is upgrading.
+    upgrading: Mutex<Option<UpgradeStep>>,
     pipelines: RwLock<Pipelines>,
     /// The engine and whatever runs beside it in this process (the demo provider, an
     /// embedded relay); set once at startup, taken at exit.
@@ -42,25 +50,79 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Opens the data directory named by `GROUPLINE_DATA_DIR`, else the platform default.
-    pub fn open_from_env(now_unix_ms: i64) -> Self {
-        Self::open(DataDir::from_env(None), now_unix_ms)
-    }
-
-    pub fn open(data_dir: Result<DataDir, engine::EngineError>, now_unix_ms: i64) -> Self {
-        let session = data_dir
-            .and_then(|d| Session::open(d, now_unix_ms))
-            .map(Arc::new)
-            .map_err(IpcError::from);
+    /// A backend whose store is not open yet: see [`Self::open`].
+    pub fn opening() -> Self {
         Backend {
-            session,
+            session: OnceLock::new(),
+            upgrading: Mutex::new(None),
             pipelines: RwLock::new(Pipelines::Starting),
             launched: Arc::new(AsyncRwLock::new(None)),
         }
     }
 
+    /// Opens the data directory named by `GROUPLINE_DATA_DIR`, else the platform default.
+    /// Blocks (for a minute when a large store is upgraded): call it off the main thread.
+    pub fn open_from_env(&self, now_unix_ms: i64) {
+        self.open(DataDir::from_env(None), now_unix_ms);
+    }
+
+    /// Opens the store in `data_dir` (once; later calls do nothing), recording each
+    /// migration it runs for [`Self::store_state`].
+    pub fn open(&self, data_dir: Result<DataDir, engine::EngineError>, now_unix_ms: i64) {
+        if self.session.get().is_some() {
+            return;
+        }
+        let mut progress = |step: UpgradeStep| {
+            tracing::info!(
+                step = step.step,
+                of = step.of,
+                version = step.version,
+                "upgrading the store: {}",
+                step.name
+            );
+            // A new store runs every migration from the first: that is creating it, not
+            // an upgrade worth a screen.
+            if step.version > step.step {
+                *self.upgrading.lock().unwrap_or_else(|p| p.into_inner()) = Some(step);
+            }
+        };
+        let session = data_dir
+            .and_then(|d| Session::open_reporting(d, now_unix_ms, &mut progress))
+            .map(Arc::new)
+            .map_err(IpcError::from);
+        let _ = self.session.set(session);
+        *self.upgrading.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     pub fn session(&self) -> Result<Arc<Session>, IpcError> {
-        self.session.clone()
+        match self.session.get() {
+            Some(s) => s.clone(),
+            None => Err(IpcError::new(
+                ErrorCode::StoreOpening,
+                "Groupline is still opening your messages; try again in a moment",
+            )),
+        }
+    }
+
+    /// Whether the store is open, still opening (and which upgrade step runs), or failed.
+    pub fn store_state(&self) -> StoreState {
+        match self.session.get() {
+            Some(Ok(_)) => StoreState::Open,
+            Some(Err(error)) => StoreState::Failed {
+                error: error.clone(),
+            },
+            None => StoreState::Opening {
+                upgrade: self
+                    .upgrading
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .map(|s| UpgradeProgress {
+                        step: s.step,
+                        of: s.of,
+                        name: s.name.replace('_', " "),
+                    }),
+            },
+        }
     }
 
     /// The running engine, or why there is none (sending needs it; reading does not).
@@ -171,4 +233,44 @@ pub fn demo_options_from_env() -> DemoOptions {
         options.dlr_delay = Duration::from_millis(ms as u64);
     }
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_wait_for_the_store_then_read_it() {
+        let backend = Backend::opening();
+        assert_eq!(
+            backend.session().err().map(|e| e.code),
+            Some(ErrorCode::StoreOpening)
+        );
+        assert!(matches!(
+            backend.store_state(),
+            StoreState::Opening { upgrade: None }
+        ));
+
+        let dir = tempfile::tempdir().unwrap();
+        backend.open(DataDir::resolve(Some(dir.path().to_path_buf()), None), 0);
+        assert!(backend.session().is_ok());
+        assert!(matches!(backend.store_state(), StoreState::Open));
+        // Opening again keeps the session it has.
+        let first = backend.session().unwrap();
+        backend.open(DataDir::resolve(Some(dir.path().join("other")), None), 0);
+        assert!(Arc::ptr_eq(&first, &backend.session().unwrap()));
+    }
+
+    #[test]
+    fn a_store_that_cannot_open_is_a_failure_the_window_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let backend = Backend::opening();
+        backend.open(DataDir::resolve(Some(file), None), 0);
+        match backend.store_state() {
+            StoreState::Failed { error } => assert!(!error.message.is_empty()),
+            _ => panic!("expected a failure"),
+        }
+    }
 }

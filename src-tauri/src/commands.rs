@@ -11,7 +11,7 @@ use crate::IpcError;
 use crate::backend::Backend;
 use crate::dto::{
     ContactInput, ContactPage, DesktopStatus, Message, SearchResults, SendRequest, Sent,
-    ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
+    StoreState, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 use crate::ops;
 use crate::settings::{self, ConnectionTest, ProfileInput, SettingsView};
@@ -32,6 +32,13 @@ fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Whether the message store is open yet (the window shows an upgrade screen meanwhile).
+#[tauri::command]
+#[specta::specta]
+pub fn store_state(backend: State<'_, Backend>) -> StoreState {
+    backend.store_state()
 }
 
 /// The app version, data directory, store schema version, and whether the pipelines run

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use specta_typescript::Number;
 
+use crate::IpcError;
+
 /// Declares a page type (items and the cursor to the next page, `null` on the last).
 /// Concrete rather than generic: the TypeScript exporter of this specta release cannot
 /// name a generic page in a command's return type.
@@ -549,6 +551,31 @@ pub enum EngineState {
     Starting,
     Running,
     Failed { error: crate::IpcError },
+}
+
+/// Whether the message store is ready: the window is up before it opens, and the first
+/// open after an update may upgrade a large store for a minute.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum StoreState {
+    /// Still opening; `upgrade` names the migration running, if any.
+    Opening {
+        upgrade: Option<UpgradeProgress>,
+    },
+    Open,
+    /// It could not open (the reason is shown; the app stays up).
+    Failed {
+        error: IpcError,
+    },
+}
+
+/// One schema migration of an upgrade, for the progress screen.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct UpgradeProgress {
+    pub step: u32,
+    pub of: u32,
+    /// What it does, in words ("delivery recipients by number").
+    pub name: String,
 }
 
 /// What the status bar shows.

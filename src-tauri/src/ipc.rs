@@ -18,6 +18,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
+            commands::store_state,
             commands::app_status,
             commands::list_threads,
             commands::open_thread,
@@ -64,6 +65,7 @@ pub fn builder() -> Builder<tauri::Wry> {
 
 /// The commands' names as Tauri knows them (the manifest in `build.rs` lists the same).
 pub const COMMANDS: &[&str] = &[
+    "store_state",
     "app_status",
     "list_threads",
     "open_thread",

@@ -56,14 +56,22 @@ pub fn run() {
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0);
-            let backend = Backend::open_from_env(now);
-            match backend.session() {
-                Ok(s) => tracing::info!(data_dir = %s.data_dir().path().display(), "store open"),
-                Err(e) => tracing::error!(code = ?e.code, "{}", e.message),
-            }
-            app.manage(backend);
+            app.manage(Backend::opening());
             app.manage(notification_command::DesktopNotifications::default());
-            tauri::async_runtime::spawn(Backend::start(app.handle().clone()));
+            // The store opens off the main thread, so the window is up (and says so) while
+            // a large store upgrades; the pipelines start once it is open.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let backend = handle.state::<Backend>();
+                backend.open_from_env(now);
+                match backend.session() {
+                    Ok(s) => {
+                        tracing::info!(data_dir = %s.data_dir().path().display(), "store open")
+                    }
+                    Err(e) => tracing::error!(code = ?e.code, "{}", e.message),
+                }
+                tauri::async_runtime::spawn(Backend::start(handle.clone()));
+            });
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -21,6 +21,25 @@ describe("App", () => {
     expect(localStorage.getItem("groupline.preferences")).toContain('"firstRunSeen":true');
   });
 
+  it("shows an upgrade's progress while the store opens, then the list", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1, title: "Claim 7-41182" })];
+    backend.storeStates = [
+      { state: "opening", upgrade: { step: 1, of: 2, name: "fts terms only" } },
+      { state: "opening", upgrade: { step: 2, of: 2, name: "delivery recipients by number" } },
+      { state: "open" },
+    ];
+    render(App, { backend });
+    expect((await screen.findByTestId("store-upgrade-step")).textContent).toContain("Step 1 of 2: fts terms only");
+    await waitFor(() =>
+      expect(screen.getByTestId("store-upgrade-step").textContent).toContain("Step 2 of 2"),
+    );
+    // Nothing reads the store before it is open.
+    expect(backend.calls.filter((c) => c.startsWith("list"))).toEqual([]);
+    expect((await screen.findAllByTestId("thread-row")).length).toBe(1);
+    expect(screen.queryByTestId("store-upgrade")).toBeNull();
+  });
+
   it("opens a thread, marks it read, and puts the unread total in the window title", async () => {
     const backend = new FakeBackend();
     backend.threads = [thread({ id: 1, unread_count: 3 }), thread({ id: 2, unread_count: 2, muted: true })];

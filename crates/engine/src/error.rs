@@ -63,6 +63,8 @@ pub enum ErrorCode {
     DataDirUnavailable,
     StoreNewerSchema,
     StoreBusy,
+    /// The store is still opening (upgrading its schema after an update): try again soon.
+    StoreOpening,
     StoreFailed,
     /// The thread, message or contact asked for does not exist.
     NotFound,

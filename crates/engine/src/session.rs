@@ -62,7 +62,17 @@ impl Session {
     /// Media files left without a row by a crash (written, then never committed) are
     /// removed here, once they are older than an hour.
     pub fn open(data_dir: DataDir, now_unix_ms: i64) -> Result<Self, EngineError> {
-        let store = Store::open_in(data_dir.path(), now_unix_ms)?;
+        Self::open_reporting(data_dir, now_unix_ms, &mut |_| {})
+    }
+
+    /// [`Self::open`], calling `progress` before each schema migration it runs (the app
+    /// shows them: upgrading a large store can take a minute).
+    pub fn open_reporting(
+        data_dir: DataDir,
+        now_unix_ms: i64,
+        progress: &mut dyn FnMut(store::migration::UpgradeStep),
+    ) -> Result<Self, EngineError> {
+        let store = Store::open_in_reporting(data_dir.path(), now_unix_ms, progress)?;
         let now = SystemTime::UNIX_EPOCH + Duration::from_millis(now_unix_ms.max(0) as u64);
         store.sweep_media(
             now.checked_sub(MEDIA_SWEEP_GRACE)

@@ -25,6 +25,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// A migration about to run, for a progress screen: upgrading a large store can take a
+/// minute (migrations 18 and 19 on a million messages), and the app must say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpgradeStep {
+    /// 1-based among the migrations this open runs.
+    pub step: u32,
+    /// How many this open runs.
+    pub of: u32,
+    pub version: u32,
+    pub name: &'static str,
+}
+
 /// Every migration, in order.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -147,13 +159,23 @@ pub fn refuse_newer(conn: &Connection, path: &Path, supported: u32) -> Result<u3
 
 /// Brings the database up to [`LATEST`], or refuses a newer one. Returns the version before.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, StoreError> {
-    migrate_with(conn, path, MIGRATIONS)
+    migrate_with(conn, path, MIGRATIONS, &mut |_| {})
+}
+
+/// [`migrate`], calling `progress` before each migration it runs.
+pub fn migrate_reporting(
+    conn: &mut Connection,
+    path: &Path,
+    progress: &mut dyn FnMut(UpgradeStep),
+) -> Result<u32, StoreError> {
+    migrate_with(conn, path, MIGRATIONS, progress)
 }
 
 pub(crate) fn migrate_with(
     conn: &mut Connection,
     path: &Path,
     migrations: &[Migration],
+    progress: &mut dyn FnMut(UpgradeStep),
 ) -> Result<u32, StoreError> {
     // Migrations that rebuild a table (create the new one, copy, drop the old, rename) need
     // foreign keys off: dropping the old table would otherwise cascade into its children.
@@ -162,7 +184,7 @@ pub(crate) fn migrate_with(
     if foreign_keys {
         conn.pragma_update(None, "foreign_keys", false)?;
     }
-    let result = migrate_in_transaction(conn, path, migrations);
+    let result = migrate_in_transaction(conn, path, migrations, progress);
     if foreign_keys {
         conn.pragma_update(None, "foreign_keys", true)?;
     }
@@ -173,13 +195,21 @@ fn migrate_in_transaction(
     conn: &mut Connection,
     path: &Path,
     migrations: &[Migration],
+    progress: &mut dyn FnMut(UpgradeStep),
 ) -> Result<u32, StoreError> {
     let supported = migrations.len() as u32;
     // The write lock is taken before the version is read, so two processes opening the same
     // fresh database cannot both apply migration 1.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = refuse_newer(&tx, path, supported)?;
-    for m in migrations.iter().skip(found as usize) {
+    let of = supported - found;
+    for (i, m) in migrations.iter().skip(found as usize).enumerate() {
+        progress(UpgradeStep {
+            step: i as u32 + 1,
+            of,
+            version: m.version,
+            name: m.name,
+        });
         tx.execute_batch(m.sql)
             .map_err(|source| StoreError::Migration {
                 version: m.version,
@@ -235,7 +265,7 @@ mod tests {
                 sql: "CREATE TABLE b (x INTEGER); THIS IS NOT SQL;",
             },
         ];
-        let err = migrate_with(&mut conn, Path::new(":memory:"), &steps).unwrap_err();
+        let err = migrate_with(&mut conn, Path::new(":memory:"), &steps, &mut |_| {}).unwrap_err();
         assert!(
             matches!(err, StoreError::Migration { version: 2, .. }),
             "{err}"

@@ -52,15 +52,33 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir` and migrates it to the latest
     /// schema. `now_unix_ms` is recorded as the creation time of a new store.
     pub fn open_in(data_dir: &Path, now_unix_ms: i64) -> Result<Self, StoreError> {
+        Self::open_in_reporting(data_dir, now_unix_ms, &mut |_| {})
+    }
+
+    /// [`Self::open_in`], calling `progress` before each migration it runs (none on a
+    /// store that is up to date).
+    pub fn open_in_reporting(
+        data_dir: &Path,
+        now_unix_ms: i64,
+        progress: &mut dyn FnMut(migration::UpgradeStep),
+    ) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Open {
             path: data_dir.to_path_buf(),
             source,
         })?;
-        Self::open(&data_dir.join(DATABASE_FILE_NAME), now_unix_ms)
+        Self::open_reporting(&data_dir.join(DATABASE_FILE_NAME), now_unix_ms, progress)
     }
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     pub fn open(path: &Path, now_unix_ms: i64) -> Result<Self, StoreError> {
+        Self::open_reporting(path, now_unix_ms, &mut |_| {})
+    }
+
+    fn open_reporting(
+        path: &Path,
+        now_unix_ms: i64,
+        progress: &mut dyn FnMut(migration::UpgradeStep),
+    ) -> Result<Self, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -75,13 +93,14 @@ impl Store {
             },
             other => StoreError::Sqlite(other),
         })?;
-        Self::from_connection(conn, path, now_unix_ms)
+        Self::from_connection(conn, path, now_unix_ms, progress)
     }
 
     fn from_connection(
         mut conn: Connection,
         path: &Path,
         now_unix_ms: i64,
+        progress: &mut dyn FnMut(migration::UpgradeStep),
     ) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Refuse a newer database before anything below writes to it (switching to WAL
@@ -98,7 +117,7 @@ impl Store {
         // cut back to WAL_KEEP_BYTES after a checkpoint, so a burst does not keep its space.
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", WAL_KEEP_BYTES)?;
-        migration::migrate(&mut conn, path)?;
+        migration::migrate_reporting(&mut conn, path, progress)?;
         conn.execute(
             "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('created_at_unix_ms', ?1)",
             [now_unix_ms.to_string()],
@@ -197,7 +216,8 @@ mod tests {
         let path = dir.path().join(DATABASE_FILE_NAME);
         {
             let mut conn = Connection::open(&path).unwrap();
-            migration::migrate_with(&mut conn, &path, &migration::MIGRATIONS[..1]).unwrap();
+            migration::migrate_with(&mut conn, &path, &migration::MIGRATIONS[..1], &mut |_| {})
+                .unwrap();
             conn.execute(
                 "INSERT INTO store_meta (key, value) VALUES ('created_at_unix_ms', '42')",
                 [],

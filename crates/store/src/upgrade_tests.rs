@@ -31,7 +31,7 @@ type OldMessage = (
 /// way the version-10 store wrote it (its triggers indexed the text).
 fn version_10(path: &Path) {
     let mut conn = Connection::open(path).unwrap();
-    migration::migrate_with(&mut conn, path, &MIGRATIONS[..10]).unwrap();
+    migration::migrate_with(&mut conn, path, &MIGRATIONS[..10], &mut |_| {}).unwrap();
     conn.execute_batch(
         "INSERT INTO accounts (id, profile, number, created_at) VALUES (1, 'p', '+16175550100', 1);
          INSERT INTO threads (id, kind, participant_key, created_at, last_activity)
@@ -295,4 +295,25 @@ fn a_populated_version_10_store_upgrades_in_place() {
         [],
     )
     .unwrap();
+}
+
+#[test]
+fn an_upgrade_reports_each_migration_it_runs_and_an_up_to_date_store_none() {
+    let dir = tempfile::tempdir().unwrap();
+    version_10(&dir.path().join(DATABASE_FILE_NAME));
+    let mut steps = Vec::new();
+    let store = Store::open_in_reporting(dir.path(), 0, &mut |s| steps.push(s)).unwrap();
+    drop(store);
+    let pending = MIGRATIONS.len() as u32 - 10;
+    assert_eq!(steps.len() as u32, pending);
+    for (i, s) in steps.iter().enumerate() {
+        assert_eq!(s.step, i as u32 + 1);
+        assert_eq!(s.of, pending);
+        assert_eq!(s.version, 11 + i as u32);
+        assert_eq!(s.name, MIGRATIONS[10 + i].name);
+    }
+
+    let mut again = Vec::new();
+    Store::open_in_reporting(dir.path(), 0, &mut |s| again.push(s)).unwrap();
+    assert!(again.is_empty(), "{again:?}");
 }

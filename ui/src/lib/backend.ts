@@ -34,6 +34,8 @@ import {
   type SizeAction,
   type SizeMeter,
   type SizeMeterPart,
+  type StoreState,
+  type UpgradeProgress,
 } from "./bindings";
 import { tauriCompliance, type ComplianceBackend } from "./compliance";
 
@@ -67,6 +69,8 @@ export type {
   SizeAction,
   SizeMeter,
   SizeMeterPart,
+  StoreState,
+  UpgradeProgress,
 };
 
 export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -75,6 +79,8 @@ export type Result<T, E = IpcError> = { status: "ok"; data: T } | { status: "err
 export const MEDIA_SCHEME = "glmedia";
 
 export interface Backend extends ComplianceBackend {
+  /** Whether the store is open yet (the first open after an update may upgrade it). */
+  storeState(): Promise<StoreState>;
   /** The app version, data directory, schema version, and the pipelines' state. */
   appStatus(): Promise<Result<DesktopStatus>>;
   listThreads(archived: boolean, after: string | null): Promise<Result<ThreadPage>>;
@@ -127,6 +133,7 @@ export interface Backend extends ComplianceBackend {
 
 export const tauriBackend: Backend = {
   ...tauriCompliance,
+  storeState: () => commands.storeState(),
   appStatus: () => commands.appStatus(),
   listThreads: (archived, after) => commands.listThreads(archived, after, 50),
   openThread: (threadId, before) => commands.openThread(threadId, before, 50),

@@ -5,6 +5,8 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
+	/**  Whether the message store is open yet (the window shows an upgrade screen meanwhile). */
+	storeState: () => __TAURI_INVOKE<StoreState>("store_state"),
 	/**
 	 *  The app version, data directory, store schema version, and whether the pipelines run
 	 *  (on the demo provider or not).
@@ -242,7 +244,9 @@ export type EngineEvents = {
 export type EngineState = { state: "starting" } | { state: "running" } | { state: "failed"; error: IpcError };
 
 /**  Stable codes for [`EngineError`] kinds; the UI keys its messages and actions on these. */
-export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_busy" | "store_failed" | 
+export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_busy" | 
+/**  The store is still opening (upgrading its schema after an update): try again soon. */
+"store_opening" | "store_failed" | 
 /**  The thread, message or contact asked for does not exist. */
 "not_found" | 
 /**  The request itself is wrong: a bad address, page cursor or duplicate number. */
@@ -581,6 +585,16 @@ export type SnippetPiece = {
 	hit: boolean,
 };
 
+/**
+ *  Whether the message store is ready: the window is up before it opens, and the first
+ *  open after an update may upgrade a large store for a minute.
+ */
+export type StoreState = 
+/**  Still opening; `upgrade` names the migration running, if any. */
+{ state: "opening"; upgrade: UpgradeProgress | null } | { state: "open" } | 
+/**  It could not open (the reason is shown; the app stays up). */
+{ state: "failed"; error: IpcError };
+
 export type ThreadHit = {
 	thread_id: number,
 	title: string | null,
@@ -632,6 +646,14 @@ export type ThreadViewAt = {
 	messages: MessagePage,
 	/**  Newer messages exist than these (the newest page is `open_thread` without a cursor). */
 	has_newer: boolean,
+};
+
+/**  One schema migration of an upgrade, for the progress screen. */
+export type UpgradeProgress = {
+	step: number,
+	of: number,
+	/**  What it does, in words ("delivery recipients by number"). */
+	name: string,
 };
 
 /* Tauri Specta runtime */

@@ -15,6 +15,7 @@ import type {
   Result,
   SendRequest,
   SizeMeter,
+  StoreState,
   ThreadSummary,
 } from "./backend";
 import { FakeCompliance } from "./compliance-fake";
@@ -86,14 +87,19 @@ export class FakeBackend extends FakeCompliance implements Backend {
     this.#handlers.forEach((h) => h(events));
   }
 
+  /** What `storeState` answers, in turn; the last one stays. */
+  storeStates: StoreState[] = [{ state: "open" }];
+  storeState = async () => (this.storeStates.length > 1 ? this.storeStates.shift()! : this.storeStates[0]);
   appStatus = () => ok(this.status);
-  listThreads = (archived: boolean) =>
-    ok({
+  listThreads = (archived: boolean) => {
+    this.calls.push(`list ${archived ? "archived" : "inbox"}`);
+    return ok({
       items: this.threads
         .filter((t) => t.archived === archived)
         .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.last_activity - a.last_activity),
       next: null,
     });
+  };
   openThread: Backend["openThread"] = (threadId: number) => {
     this.calls.push(`open ${threadId}`);
     const t = this.threads.find((x) => x.id === threadId);
