@@ -49,6 +49,9 @@ pub enum AppEvent {
         #[specta(type = Number)]
         contact_id: i64,
     },
+    /// The consent ledger gained an event for this number (an opt-out, an opt-in, a
+    /// confirmation): badges showing it may read differently.
+    ConsentChanged { number: String },
     /// The outbox's load.
     Outbox { pending: u32, in_flight: u32 },
     /// The inbound connection: `connected`, `unreachable` (with the error) or `stopped`.
@@ -97,6 +100,9 @@ impl From<EngineEvent> for AppEvent {
                 AppEvent::ContactChanged {
                     contact_id: contact_id.0,
                 }
+            }
+            EngineEvent::Store(StoreEvent::ConsentChanged { number }) => {
+                AppEvent::ConsentChanged { number }
             }
             EngineEvent::Outbox(OutboxStatus { pending, in_flight }) => AppEvent::Outbox {
                 pending: u32::try_from(pending).unwrap_or(u32::MAX),

@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use crate::events::StoreEvent;
 use crate::ids::MessageId;
 use crate::{Store, StoreError, Writer};
 
@@ -114,7 +115,11 @@ impl Writer<'_> {
                 agent,
                 at
             ])?;
-        Ok(self.conn().last_insert_rowid())
+        let id = self.conn().last_insert_rowid();
+        self.emit(StoreEvent::ConsentChanged {
+            number: number.as_str().to_owned(),
+        });
+        Ok(id)
     }
 }
 

@@ -29,6 +29,9 @@ pub enum StoreEvent {
     },
     /// A contact was added or edited (names in threads may read differently).
     ContactChanged { contact_id: ContactId },
+    /// The consent ledger gained an event for this number (canonical): its standing, and
+    /// the badges of every thread it is in, may read differently.
+    ConsentChanged { number: String },
 }
 
 /// The subscribers of one store.

@@ -3,8 +3,8 @@
 mod fixture;
 
 use store::{
-    ContactInput, DeliveryState, DeliveryUpdate, Direction, MessageState, NewMessage, StoreError,
-    StoreEvent,
+    ConsentKind, ContactInput, DeliveryState, DeliveryUpdate, Direction, Evidence, MessageState,
+    NewMessage, StoreError, StoreEvent,
 };
 
 #[test]
@@ -84,6 +84,25 @@ fn committed_writes_publish_typed_events_in_order() {
     assert!(
         events.contains(&StoreEvent::ThreadChanged { thread_id: t }),
         "names changed: {events:?}"
+    );
+    f.store
+        .write(|w| {
+            w.record_consent(
+                "(617) 555-0123",
+                ConsentKind::OptOut,
+                "keyword",
+                &Evidence::Text("STOP".into()),
+                None,
+                9,
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        feed.try_iter().collect::<Vec<_>>(),
+        [StoreEvent::ConsentChanged {
+            number: "+16175550123".into()
+        }],
+        "named canonically, whatever the format recorded"
     );
 }
 

@@ -111,6 +111,11 @@ export type AppEvent =
 { type: "delivery_changed"; thread_id: number; message_id: number; recipient: string } | 
 /**  Names in threads may read differently. */
 { type: "contact_changed"; contact_id: number } | 
+/**
+ *  The consent ledger gained an event for this number (an opt-out, an opt-in, a
+ *  confirmation): badges showing it may read differently.
+ */
+{ type: "consent_changed"; number: string } | 
 /**  The outbox's load. */
 { type: "outbox"; pending: number; in_flight: number } | 
 /**  The inbound connection: `connected`, `unreachable` (with the error) or `stopped`. */

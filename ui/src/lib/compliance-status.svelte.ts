@@ -1,6 +1,6 @@
 // Numbers' consent standing for badges where the number is not a thread participant (a
 // contact, a typed number): asked in batches, kept while the app runs, and asked again
-// when messages arrive (an inbound STOP changes a standing and adds a message).
+// when the ledger records something for the number (or everything, after a resync).
 import { SvelteMap } from "svelte/reactivity";
 import { call, type AppEvent, type Backend } from "./backend";
 import type { ConsentState } from "./compliance";
@@ -55,8 +55,26 @@ export class ConsentLookup {
   }
 
   handle(events: AppEvent[]) {
-    if (events.some((e) => e.type === "message_added" || e.type === "resync")) this.refresh();
+    if (events.some((e) => e.type === "resync")) {
+      this.refresh();
+      return;
+    }
+    // The event names the canonical number; badges may have asked in another format, so
+    // each known number is compared by its digits.
+    const changed = new Set(
+      events.flatMap((e) => (e.type === "consent_changed" ? [digits(e.number)] : [])),
+    );
+    if (changed.size === 0) return;
+    for (const n of this.#known.keys()) if (changed.has(digits(n))) this.#wanted.add(n);
+    this.#schedule();
   }
+}
+
+/** The last ten digits of a number (a US number however it was typed); other addresses as
+ * they are, lowercased. */
+function digits(number: string): string {
+  const d = number.replace(/\D/g, "");
+  return d.length >= 10 ? d.slice(-10) : number.trim().toLowerCase();
 }
 
 const lookups = new WeakMap<Backend, ConsentLookup>();
