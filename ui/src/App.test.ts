@@ -65,6 +65,13 @@ describe("App", () => {
     await waitFor(() => expect(backend.calls).toContain("open 1"));
     await fireEvent.keyDown(window, { key: "ArrowDown", altKey: true });
     await waitFor(() => expect(backend.calls).toContain("open 2"));
+    await fireEvent.keyDown(window, { key: "1", ctrlKey: true });
+    await waitFor(() => expect(backend.calls.at(-1)).toBe("open 1"));
+    await fireEvent.keyDown(window, { key: "2", ctrlKey: true });
+    await waitFor(() => expect(backend.calls.at(-1)).toBe("open 2"));
+    // No third thread: Ctrl+3 does nothing.
+    await fireEvent.keyDown(window, { key: "3", ctrlKey: true });
+    expect(backend.calls.at(-1)).toBe("open 2");
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     expect(await screen.findByTestId("new-conversation-dialog")).toBeTruthy();
   });
