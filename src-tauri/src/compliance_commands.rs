@@ -81,6 +81,17 @@ impl From<ConsentKind> for ConsentEventKind {
     }
 }
 
+impl From<ConsentEventKind> for ConsentKind {
+    fn from(k: ConsentEventKind) -> Self {
+        match k {
+            ConsentEventKind::OptIn => ConsentKind::OptIn,
+            ConsentEventKind::OptOut => ConsentKind::OptOut,
+            ConsentEventKind::ConfirmationSent => ConsentKind::ConfirmationSent,
+            ConsentEventKind::DisclosureSent => ConsentKind::DisclosureSent,
+        }
+    }
+}
+
 /// What shows an entry happened. Text and message bodies are untrusted: shown as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -375,6 +386,29 @@ pub fn ledger(
     };
     let text = query.text.as_deref().and_then(TextFilter::new);
     let mut names = Names::new(session);
+    let Some(text) = text else {
+        // Kinds and times only: the store pages and counts them itself.
+        let kinds: Vec<ConsentKind> = query.kinds.iter().map(|k| (*k).into()).collect();
+        let filter = engine::store::LedgerFilter {
+            kinds: &kinds,
+            from: query.from,
+            to: query.to,
+        };
+        let mut page = session.consent_events_before(&filter, before, limit + 1)?;
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = more
+            .then(|| page.last().map(|e| e.id.to_string()))
+            .flatten();
+        let items = page
+            .into_iter()
+            .map(|e| entry(session, &mut names, e))
+            .collect::<Result<Vec<_>, _>>()?;
+        let total = u32::try_from(session.count_consent_events(&filter)?).unwrap_or(u32::MAX);
+        return Ok(LedgerPage { items, next, total });
+    };
+    // A text filter reads names and message bodies, which only the shell has: every
+    // event of the kinds and times asked for is read and matched here.
     let mut items = Vec::new();
     let mut total = 0u32;
     let mut next = None;
@@ -387,31 +421,18 @@ pub fn ledger(
             continue;
         }
         let id = e.id;
-        let wanted = id < before && items.len() < limit;
-        // Names and message bodies are looked up only for what is shown, or for what the
-        // text filter must read.
-        let shown = match &text {
-            Some(t) => {
-                let shown = entry(session, &mut names, e)?;
-                if !t.matches(&shown) {
-                    continue;
-                }
-                Some(shown)
-            }
-            None if wanted => Some(entry(session, &mut names, e)?),
-            None => None,
-        };
+        let shown = entry(session, &mut names, e)?;
+        if !text.matches(&shown) {
+            continue;
+        }
         total += 1;
         if id >= before {
             continue;
         }
-        match shown {
-            Some(shown) if wanted => items.push(shown),
-            _ => {
-                if next.is_none() {
-                    next = items.last().map(|l: &ConsentEntry| l.id.to_string());
-                }
-            }
+        if items.len() < limit {
+            items.push(shown);
+        } else if next.is_none() {
+            next = items.last().map(|l: &ConsentEntry| l.id.to_string());
         }
     }
     Ok(LedgerPage { items, next, total })

@@ -180,6 +180,24 @@ impl Session {
         Ok(self.store()?.consent_events(after, limit)?)
     }
 
+    /// Newest first: a page of the ledger events matching `filter` below event id `before`.
+    pub fn consent_events_before(
+        &self,
+        filter: &store::LedgerFilter<'_>,
+        before: i64,
+        limit: usize,
+    ) -> Result<Vec<store::ConsentEvent>, EngineError> {
+        Ok(self.store()?.consent_events_before(filter, before, limit)?)
+    }
+
+    /// How many ledger events match `filter`.
+    pub fn count_consent_events(
+        &self,
+        filter: &store::LedgerFilter<'_>,
+    ) -> Result<u64, EngineError> {
+        Ok(self.store()?.count_consent_events(filter)?)
+    }
+
     /// The provider's operator ID for `number`'s carrier, if it has named one.
     pub fn carrier_of(&self, number: &str) -> Result<Option<String>, EngineError> {
         Ok(self.store()?.carrier_of(number)?)

@@ -73,6 +73,26 @@ pub struct ConsentEvent {
     pub at: i64,
 }
 
+/// Which ledger events a page shows: these kinds (all when empty), at or after `from`, at
+/// or before `to`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LedgerFilter<'a> {
+    pub kinds: &'a [ConsentKind],
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+impl LedgerFilter<'_> {
+    fn kinds_json(&self) -> String {
+        let names: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|k| format!("\"{}\"", k.as_sql()))
+            .collect();
+        format!("[{}]", names.join(","))
+    }
+}
+
 /// A number's current standing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -192,6 +212,52 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ConsentEvent>, StoreError> {
         events_after(&self.conn, after, limit)
+    }
+
+    /// Newest first: up to `limit` events that match `filter` with an id below `before`
+    /// (`i64::MAX` for the first page). The Compliance view's pages, without reading the
+    /// whole ledger for each.
+    pub fn consent_events_before(
+        &self,
+        filter: &LedgerFilter<'_>,
+        before: i64,
+        limit: usize,
+    ) -> Result<Vec<ConsentEvent>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, number, event, source, evidence_kind, evidence, evidence_message_id, agent, at
+                 FROM consent_events
+                 WHERE id < ?1
+                   AND (?2 = '[]' OR event IN (SELECT value FROM json_each(?2)))
+                   AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at <= ?4)
+                 ORDER BY id DESC LIMIT ?5",
+            )?
+            .query_map(
+                params![
+                    before,
+                    filter.kinds_json(),
+                    filter.from,
+                    filter.to,
+                    limit as i64
+                ],
+                event_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// How many events match `filter`.
+    pub fn count_consent_events(&self, filter: &LedgerFilter<'_>) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM consent_events
+                 WHERE (?1 = '[]' OR event IN (SELECT value FROM json_each(?1)))
+                   AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at <= ?3)",
+            )?
+            .query_row(params![filter.kinds_json(), filter.from, filter.to], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 
     /// The latest opt-in or opt-out of `number` decides.

@@ -41,7 +41,9 @@ mod write;
 
 pub use accounts::Account;
 pub use address::{Address, NumberingPlan, ParticipantKey};
-pub use consent::{ConsentEvent, ConsentKind, ConsentStatus, Evidence, QuietHoursOverride};
+pub use consent::{
+    ConsentEvent, ConsentKind, ConsentStatus, Evidence, LedgerFilter, QuietHoursOverride,
+};
 pub use contacts::{Contact, ContactInput, ContactQuery};
 pub use delivery::{Delivery, DeliveryState, DeliveryUpdate};
 pub use error::StoreError;

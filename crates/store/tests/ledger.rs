@@ -250,3 +250,55 @@ fn a_numbers_carrier_is_the_newest_sighting_and_shows_on_its_participant() {
     let carriers: Vec<_> = people.iter().map(|p| p.operator_id.as_deref()).collect();
     assert_eq!(carriers, [Some("31004"), None]);
 }
+
+#[test]
+fn ledger_pages_newest_first_by_kind_and_time_without_reading_it_all() {
+    use store::LedgerFilter;
+    let mut f = fixture::store();
+    f.store
+        .write(|w| {
+            for i in 0..10i64 {
+                let kind = if i % 3 == 0 {
+                    ConsentKind::OptOut
+                } else {
+                    ConsentKind::OptIn
+                };
+                w.record_consent(
+                    &format!("61755501{:02}", i),
+                    kind,
+                    "keyword",
+                    &Evidence::Text("x".into()),
+                    None,
+                    100 + i,
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let all = LedgerFilter::default();
+    assert_eq!(f.store.count_consent_events(&all).unwrap(), 10);
+    let first = f.store.consent_events_before(&all, i64::MAX, 4).unwrap();
+    let ats: Vec<_> = first.iter().map(|e| e.at).collect();
+    assert_eq!(ats, [109, 108, 107, 106]);
+    let second = f
+        .store
+        .consent_events_before(&all, first.last().unwrap().id, 4)
+        .unwrap();
+    assert_eq!(
+        second.iter().map(|e| e.at).collect::<Vec<_>>(),
+        [105, 104, 103, 102]
+    );
+
+    let opt_outs = LedgerFilter {
+        kinds: &[ConsentKind::OptOut],
+        from: Some(101),
+        to: Some(108),
+    };
+    assert_eq!(f.store.count_consent_events(&opt_outs).unwrap(), 2);
+    let page = f
+        .store
+        .consent_events_before(&opt_outs, i64::MAX, 10)
+        .unwrap();
+    assert_eq!(page.iter().map(|e| e.at).collect::<Vec<_>>(), [106, 103]);
+    assert!(page.iter().all(|e| e.kind == ConsentKind::OptOut));
+}
