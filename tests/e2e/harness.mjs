@@ -141,8 +141,11 @@ export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } =
       // The app may already be gone; the processes below are stopped either way.
     }
     for (const child of children.reverse()) child.kill("SIGTERM");
-    if (!given) rmSync(dataDir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
+    // WebKit's processes may still be writing their caches as they exit (ENOTEMPTY):
+    // removal retries rather than failing the test that just passed.
+    const gone = { recursive: true, force: true, maxRetries: 10, retryDelay: 100 };
+    if (!given) rmSync(dataDir, gone);
+    rmSync(profile, gone);
   }
 
   return { browser, dataDir, display, stop, launchedAt };
