@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import ConversationView from "./ConversationView.svelte";
 import { ConversationState } from "../lib/conversation.svelte";
+import { CLEAR, check } from "../lib/compliance-fake";
 import { DAY, FakeBackend, message, thread } from "../lib/fake-backend";
 
 async function open(backend: FakeBackend, threadId = 1) {
@@ -170,7 +171,7 @@ describe("ConversationView", () => {
     expect(await screen.findByText("On my way")).toBeTruthy();
   });
 
-  it("says who opted out above the composer", async () => {
+  it("says once, in the composer, who opted out, and offers a conversation with whoever is left", async () => {
     const backend = new FakeBackend();
     backend.threads = [
       thread({
@@ -181,12 +182,21 @@ describe("ConversationView", () => {
         ],
       }),
     ];
+    backend.preflightAnswer = {
+      ...CLEAR,
+      recipients: [
+        check({ number: "+12025550166", name: "Tom Becker", opted_out: true, consent: "opted_out" }),
+        check({ number: "+12025550155", name: "Priya Natarajan", consent: "opted_in" }),
+      ],
+    };
     await open(backend);
-    const notice = await screen.findByTestId("opted-out-notice");
-    expect(notice.textContent?.replace(/\s+/g, " ").trim()).toBe(
-      "Tom Becker has opted out (texted STOP) and will not receive messages from this conversation.",
-    );
+    const notice = await screen.findByTestId("preflight-skipped");
+    expect(notice.textContent).toMatch(/^Tom Becker has opted out \(texted STOP\) and will be skipped/);
+    // The header marks him; no second line repeats the composer's notice.
     expect(screen.getAllByTestId("participant-opted-out")).toHaveLength(1);
+    const lines = Array.from(document.querySelectorAll("p")).filter((p) => /opted out/.test(p.textContent ?? ""));
+    expect(lines).toEqual([notice]);
+    expect(screen.getByTestId("start-without").textContent).toBe("Start a new conversation with Priya Natarajan");
   });
 
   it("retries a failed message with its Retry button and shows why a retry was refused", async () => {
