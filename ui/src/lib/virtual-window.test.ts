@@ -63,18 +63,42 @@ describe("RowHeights", () => {
     expect(range.before + (r.offsets[range.end] - r.offsets[range.start]) + range.after).toBeCloseTo(r.total);
   });
 
-  it("keeps measured heights by key when the rows change, and forgets rows that left", () => {
+  it("keeps measured heights and estimates by key when the rows change", () => {
     const r = rows(3);
     r.measure("r1", 120);
-    // Unmeasured rows take the new estimates.
-    r.setRows(["new", "r0", "r1", "r2"], () => 10);
+    // Rows seen before keep their estimates; new ones are estimated.
+    let asked = 0;
+    r.setRows(["new", "r0", "r1", "r2"], () => (asked++, 10));
+    expect(asked).toBe(1);
     expect(r.height(0)).toBe(10);
-    expect(r.height(1)).toBe(10);
+    expect(r.height(1)).toBe(50);
     expect(r.height(2)).toBe(120);
-    r.setRows(["r0", "r2"], () => 10);
-    expect(r.isMeasured("r1")).toBe(false);
-    r.setRows(["r0", "r1", "r2"], () => 10);
-    expect(r.height(1)).toBe(10);
+    // Unless the estimates are to be made afresh (the width changed); measurements stand.
+    r.setRows(["new", "r0", "r1", "r2"], () => 20, true);
+    expect(r.height(1)).toBe(20);
+    expect(r.height(2)).toBe(120);
+    // A row that leaves and comes back (its author line came and went) keeps its height.
+    r.setRows(["r0", "r2"], () => 30);
+    r.setRows(["r0", "r1", "r2"], () => 30);
+    expect(r.height(1)).toBe(120);
+  });
+
+  it("forgets the heights of rows that left once they outnumber the rows present", () => {
+    const r = rows(3000);
+    for (let i = 0; i < 3000; i++) r.measure(`r${i}`, 40);
+    r.setRows(["a", "b"], () => 10);
+    expect(r.isMeasured("r5")).toBe(false);
+    expect(r.total).toBe(20);
+  });
+
+  it("finds rows by key, in and outside the rendered range", () => {
+    const r = rows(1000);
+    r.range(25_000, 500, 0);
+    expect(r.indexOf("r505")).toBe(505);
+    expect(r.indexOf("r3")).toBe(3);
+    expect(r.indexOf("nope")).toBe(-1);
+    r.setRows(["x", ...keys(1000)], () => 50);
+    expect(r.indexOf("r505")).toBe(506);
   });
 
   it("holds the anchored row in place when a page is prepended above it", () => {
@@ -83,7 +107,7 @@ describe("RowHeights", () => {
     const anchor = r.anchorAt(30 * 50 + 20)!;
     expect(anchor).toEqual({ key: "r30", offset: 20 });
     // Fifty older rows arrive above, estimated at 60 px each.
-    r.setRows([...keys(50, "old"), ...keys(50)], (i) => (i < 50 ? 60 : 50));
+    r.setRows([...keys(50, "old"), ...keys(50)], () => 60);
     expect(r.positionOf(anchor, 400)).toBe(50 * 60 + 30 * 50 + 20);
     // They render and measure taller: the anchor follows.
     r.measure("old49", 100);

@@ -56,40 +56,60 @@ export function windowRange(
 /** The rows of one list: their keys, measured heights, estimates, and the offsets. */
 export class RowHeights {
   #keys: readonly string[] = [];
-  #index = new Map<string, number>();
-  #estimates = new Float64Array(0);
+  /** Row index by key, built when first needed after the rows change. */
+  #index: Map<string, number> | null = null;
+  /** Each row's height: measured, else estimated. */
+  #sizes = new Float64Array(0);
   #measured = new Map<string, number>();
+  /** Estimates by key, so rows already seen are not estimated again. */
+  #estimated = new Map<string, number>();
   #offsets = new Float64Array(1);
   #dirty = false;
+  /** The rows last asked for, searched first for a key (they are the ones rendered). */
+  #window = { start: 0, end: 0 };
 
   /**
    * The rows, top to bottom, by a key that names each row for as long as its content (and
    * so its height) stays the same; `estimate(i)` guesses the height of row i until it is
-   * measured. Heights measured for keys no longer present are forgotten.
+   * measured. Only rows not seen before are estimated (a page added to a long list costs
+   * its own rows), unless `fresh` (the estimates' basis changed, e.g. the width). Heights
+   * known for keys no longer present are kept for a while (such a row may come back) and
+   * forgotten once they outnumber the present ones.
    */
-  setRows(keys: readonly string[], estimate: (i: number) => number) {
+  setRows(keys: readonly string[], estimate: (i: number) => number, fresh = false) {
     this.#keys = keys;
-    this.#index = new Map();
-    this.#estimates = new Float64Array(keys.length);
-    const kept = new Map<string, number>();
+    this.#index = null;
+    if (fresh) this.#estimated.clear();
+    const sizes = new Float64Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      this.#index.set(k, i);
-      const h = this.#measured.get(k);
-      if (h === undefined) this.#estimates[i] = estimate(i);
-      else kept.set(k, h);
+      let h = this.#measured.get(k);
+      if (h === undefined) {
+        h = this.#estimated.get(k);
+        if (h === undefined) {
+          h = estimate(i);
+          this.#estimated.set(k, h);
+        }
+      }
+      sizes[i] = h;
     }
-    this.#measured = kept;
+    this.#sizes = sizes;
+    if (this.#measured.size + this.#estimated.size > 2 * keys.length + 1000) {
+      const present = new Set(keys);
+      for (const map of [this.#measured, this.#estimated]) {
+        for (const k of map.keys()) if (!present.has(k)) map.delete(k);
+      }
+    }
     this.#dirty = true;
   }
 
   /** Records a row's rendered height; answers whether it changed (the offsets moved). */
   measure(key: string, height: number): boolean {
-    const i = this.#index.get(key);
-    if (i === undefined) return false;
-    const known = this.#measured.get(key) ?? this.#estimates[i];
+    const i = this.indexOf(key);
+    if (i < 0) return false;
     this.#measured.set(key, height);
-    if (Math.abs(known - height) < 0.01) return false;
+    if (Math.abs(this.#sizes[i] - height) < 0.01) return false;
+    this.#sizes[i] = height;
     this.#dirty = true;
     return true;
   }
@@ -119,10 +139,9 @@ export class RowHeights {
   get offsets(): Float64Array {
     if (this.#dirty) {
       const n = this.#keys.length;
-      const out = new Float64Array(n + 1);
-      for (let i = 0; i < n; i++) {
-        out[i + 1] = out[i] + (this.#measured.get(this.#keys[i]) ?? this.#estimates[i]);
-      }
+      const out = this.#offsets.length === n + 1 ? this.#offsets : new Float64Array(n + 1);
+      const sizes = this.#sizes;
+      for (let i = 0; i < n; i++) out[i + 1] = out[i] + sizes[i];
       this.#offsets = out;
       this.#dirty = false;
     }
@@ -134,6 +153,13 @@ export class RowHeights {
   }
 
   indexOf(key: string): number {
+    const keys = this.#keys;
+    const { start, end } = this.#window;
+    for (let i = start; i < end && i < keys.length; i++) if (keys[i] === key) return i;
+    if (!this.#index) {
+      this.#index = new Map();
+      for (let i = 0; i < keys.length; i++) this.#index.set(keys[i], i);
+    }
     return this.#index.get(key) ?? -1;
   }
 
@@ -147,7 +173,9 @@ export class RowHeights {
   }
 
   range(viewTop: number, viewHeight: number, overscan: number): Range {
-    return windowRange(this.offsets, this.count, viewTop, viewHeight, overscan);
+    const r = windowRange(this.offsets, this.count, viewTop, viewHeight, overscan);
+    this.#window = { start: r.start, end: r.end };
+    return r;
   }
 
   /** The anchor for a viewport starting at `viewTop`: the row there and how far into it. */
