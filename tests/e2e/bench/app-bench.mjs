@@ -5,7 +5,7 @@
 // were loaded, how many were in the DOM, and the DOM's size.
 //
 //   node tests/e2e/bench/app-bench.mjs [--data-dir DIR] [--thread-scroll [--thread-id N]]
-//                                      [--list-scroll] [--frames N]
+//                                      [--list-scroll] [--frames N] [--to-top]
 //
 // Without --data-dir it starts on a fresh data dir (the demo provider's store). With one
 // (e.g. built by `groupline bench store --messages 1000000 --threads 10000 --data-dir DIR`)
@@ -13,8 +13,12 @@
 // messages and scrolls it from the newest page upwards, measuring each frame with
 // requestAnimationFrame timestamps in the webview. --list-scroll scrolls the conversation
 // list from the top downwards the same way (a store with 10,000 threads shows whether
-// the list stays fast). "Loaded" is what the view holds (its data-loaded attribute, else
-// the rows in the DOM, as before the views were windowed).
+// the list stays fast). --to-top scrolls on until the end (the thread's oldest message,
+// the list's last thread), however many frames that takes. "Loaded" is what the view
+// holds (its data-loaded attribute, else the rows in the DOM, as before the views were
+// windowed). On a machine with plenty of RAM, resident memory is mostly how much garbage
+// the webview lets pile up before collecting it, so compare it between runs of one build
+// of WebKit, on one machine.
 import { readFileSync, readdirSync } from "node:fs";
 import { APP, startApp } from "../harness.mjs";
 
@@ -26,7 +30,9 @@ const arg = (name) => {
 const dataDir = arg("--data-dir");
 const scroll = args.includes("--thread-scroll");
 const listScroll = args.includes("--list-scroll");
-const frames = Number(arg("--frames") ?? 600);
+// --to-top: scroll the thread until its oldest message (at most --frames, default 20000).
+const toTop = args.includes("--to-top");
+const frames = Number(arg("--frames") ?? (toTop ? 20000 : 600));
 
 function rssKiB(pid) {
   try {
@@ -74,7 +80,12 @@ function processTree() {
 
 const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const memory = () => mib(processTree().reduce((a, p) => a + p.rss, 0));
+/** The app's and WebKit's resident memory: the total, then each process. */
+const memory = () => {
+  const tree = processTree();
+  const each = tree.map((p) => `${p.name.replace(/^WebKit|Process$|Pr$/g, "")} ${mib(p.rss)}`).join(", ");
+  return `${mib(tree.reduce((a, p) => a + p.rss, 0))} (${each})`;
+};
 
 /** Median, p95, p99, max and mean of frame times, as one line. */
 function frameLine(deltas) {
@@ -92,22 +103,36 @@ function frameLine(deltas) {
  * (up from the bottom, or down from the top), like a fast flick; answers each frame's
  * duration and the counts named by `rowSelector` and the scroller's data-loaded.
  */
-async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up) {
-  await browser.setTimeout({ script: 600_000 });
+async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up, untilEnd = false) {
+  await browser.setTimeout({ script: 3_600_000 });
   return browser.executeAsync(
-    (scrollerSelector, rowSelector, frames, up, done) => {
+    (scrollerSelector, rowSelector, frames, up, untilEnd, done) => {
       const scroller = document.querySelector(scrollerSelector);
       const deltas = [];
       let last = null;
       let n = 0;
+      // With untilEnd: stop once the scroller has stayed at its end for 5 s (nothing more
+      // loads), and leave those idle frames out of the figures.
+      let atEndSince = null;
+      let atEndFrames = 0;
       const step = () => {
         const now = performance.now();
         if (last !== null) deltas.push(now - last);
         last = now;
         const by = scroller.clientHeight * 0.5;
         scroller.scrollTop = up ? Math.max(0, scroller.scrollTop - by) : scroller.scrollTop + by;
-        if (++n < frames) requestAnimationFrame(step);
+        const atEnd = up
+          ? scroller.scrollTop === 0
+          : scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 1;
+        if (!atEnd) atEndSince = null;
+        else if (atEndSince === null) {
+          atEndSince = now;
+          atEndFrames = deltas.length;
+        }
+        const done_ = untilEnd ? atEndSince !== null && now - atEndSince > 5000 : false;
+        if (++n < frames && !done_) requestAnimationFrame(step);
         else {
+          if (done_) deltas.length = atEndFrames;
           const rendered = document.querySelectorAll(rowSelector).length;
           const loaded = Number(scroller.closest("[data-loaded]")?.getAttribute("data-loaded") ??
             scroller.querySelector("[data-loaded]")?.getAttribute("data-loaded") ?? rendered);
@@ -121,6 +146,7 @@ async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up) 
     rowSelector,
     frames,
     up,
+    untilEnd,
   );
 }
 
@@ -155,8 +181,8 @@ try {
   if (listScroll) {
     const list = 'nav[aria-label="Conversation list"]';
     console.log(`conversation list: ${await domNodes(browser)} DOM elements before scrolling`);
-    const r = await scrollFrames(browser, list, '[data-testid="thread-row"]', frames, false);
-    console.log(`scrolling the list down ${frames} frames: ${frameLine(r.deltas)}`);
+    const r = await scrollFrames(browser, list, '[data-testid="thread-row"]', frames, false, toTop);
+    console.log(`scrolling the list down ${r.deltas.length} frames${toTop ? " to its end" : ""}: ${frameLine(r.deltas)}`);
     console.log(
       `  ${r.loaded} threads loaded, ${r.rendered} rows in the DOM, ${r.nodes} DOM elements by the end; ` +
         `resident memory after: ${memory()}`,
@@ -183,12 +209,16 @@ try {
     console.log(`opening the thread: first message shown ${Date.now() - clicked} ms after the click (WebDriver round trips included)`);
     await browser.pause(1000);
     console.log(`  ${await domNodes(browser)} DOM elements; resident memory before scrolling: ${memory()}`);
-    const r = await scrollFrames(browser, '[data-testid="message-list"]', '[data-testid="message"]', frames, true);
-    console.log(`scrolling up ${frames} frames: ${frameLine(r.deltas)}`);
+    const started = Date.now();
+    const r = await scrollFrames(browser, '[data-testid="message-list"]', '[data-testid="message"]', frames, true, toTop);
+    const took = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`scrolling up ${r.deltas.length} frames${toTop ? " to the oldest message" : ""} (${took} s): ${frameLine(r.deltas)}`);
     console.log(
       `  ${r.loaded} messages loaded, ${r.rendered} in the DOM, ${r.nodes} DOM elements by the end; ` +
         `resident memory after scrolling: ${memory()}`,
     );
+    await browser.pause(5000);
+    console.log(`  resident memory 5 s later: ${memory()}`);
   }
 } finally {
   await app.stop();
