@@ -64,14 +64,16 @@ test("Tom texts Stop.: badge, ledger entry, one confirmation, blocked send", asy
 
   try {
     // The group: Tom's badge in the header, and the composer says he will be skipped
-    // (and offers a group without him) before anything is sent.
+    // (and offers a conversation without him) before anything is sent.
     assert.ok(await openThread(browser, /Tom Becker.*Priya|Priya.*Tom Becker/), "the listing group is listed");
     await (await byTestId("participant-opted-out")).waitForExist({ timeout: 10_000 });
     assert.match(await text("participants"), /Tom Becker[^]*Opted out/);
     const skipped = await byTestId("preflight-skipped");
     await skipped.waitForExist({ timeout: 10_000, timeoutMsg: "the group's composer never said who is skipped" });
     assert.match(await text("preflight-skipped"), /Tom Becker has opted out \(texted STOP\) and will be skipped/);
-    assert.ok(await (await byTestId("start-without")).isExisting(), "a group without Tom is offered");
+    assert.ok(await (await byTestId("start-without")).isExisting(), "a conversation without Tom is offered");
+    // Only Priya is left besides Tom: what starts is a one-to-one conversation, and says so.
+    assert.equal(await text("start-without"), "Start a new conversation with Priya Natarajan");
     assert.equal(await (await byTestId("preflight-blocked")).isExisting(), false, "the group can still be texted");
     await shot("group");
 

@@ -65,14 +65,22 @@ describe("App", () => {
     await waitFor(() => expect(backend.calls).toContain("open 1"));
     await fireEvent.keyDown(window, { key: "ArrowDown", altKey: true });
     await waitFor(() => expect(backend.calls).toContain("open 2"));
-    await fireEvent.keyDown(window, { key: "1", ctrlKey: true });
-    await waitFor(() => expect(backend.calls.at(-1)).toBe("open 1"));
-    await fireEvent.keyDown(window, { key: "2", ctrlKey: true });
-    await waitFor(() => expect(backend.calls.at(-1)).toBe("open 2"));
-    // No third thread: Ctrl+3 does nothing.
-    await fireEvent.keyDown(window, { key: "3", ctrlKey: true });
-    expect(backend.calls.at(-1)).toBe("open 2");
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     expect(await screen.findByTestId("new-conversation-dialog")).toBeTruthy();
+  });
+
+  it("opens the first nine threads with Ctrl+1..9", async () => {
+    const backend = new FakeBackend();
+    const now = Date.now();
+    backend.threads = [1, 2, 3].map((id) => thread({ id, title: `T${id}`, last_activity: now - id }));
+    render(App, { backend });
+    await screen.findAllByTestId("thread-row");
+    await fireEvent.keyDown(window, { key: "3", ctrlKey: true });
+    await waitFor(() => expect(backend.calls).toContain("open 3"));
+    await fireEvent.keyDown(window, { key: "1", ctrlKey: true });
+    await waitFor(() => expect(backend.calls).toContain("open 1"));
+    // Beyond the list: nothing.
+    await fireEvent.keyDown(window, { key: "9", ctrlKey: true });
+    expect(backend.calls.filter((c) => c.startsWith("open"))).toEqual(["open 3", "open 1"]);
   });
 });

@@ -1,14 +1,24 @@
 // Figures for the desktop app, printed, not asserted: cold start to an interactive
-// conversation list, resident memory of the app and its WebKit processes, and the frame
-// time while scrolling up through a long thread (older pages load as it goes).
+// conversation list, resident memory of the app and its WebKit processes, the frame time
+// while scrolling up through a long thread (older pages load as it goes) and while
+// scrolling down the conversation list (more pages load as it goes), with how many rows
+// were loaded, how many were in the DOM, and the DOM's size.
 //
-//   node tests/e2e/bench/app-bench.mjs [--data-dir DIR] [--thread-scroll [--thread-id N]] [--frames N]
+//   node tests/e2e/bench/app-bench.mjs [--data-dir DIR] [--thread-scroll [--thread-id N]]
+//                                      [--list-scroll] [--frames N] [--to-top]
 //
 // Without --data-dir it starts on a fresh data dir (the demo provider's store). With one
 // (e.g. built by `groupline bench store --messages 1000000 --threads 10000 --data-dir DIR`)
 // it opens that store, read as it is. --thread-scroll opens the thread with the most
 // messages and scrolls it from the newest page upwards, measuring each frame with
-// requestAnimationFrame timestamps in the webview.
+// requestAnimationFrame timestamps in the webview. --list-scroll scrolls the conversation
+// list from the top downwards the same way (a store with 10,000 threads shows whether
+// the list stays fast). --to-top scrolls on until the end (the thread's oldest message,
+// the list's last thread), however many frames that takes. "Loaded" is what the view
+// holds (its data-loaded attribute, else the rows in the DOM, as before the views were
+// windowed). On a machine with plenty of RAM, resident memory is mostly how much garbage
+// the webview lets pile up before collecting it, so compare it between runs of one build
+// of WebKit, on one machine.
 import { readFileSync, readdirSync } from "node:fs";
 import { APP, startApp } from "../harness.mjs";
 
@@ -19,7 +29,10 @@ const arg = (name) => {
 };
 const dataDir = arg("--data-dir");
 const scroll = args.includes("--thread-scroll");
-const frames = Number(arg("--frames") ?? 600);
+const listScroll = args.includes("--list-scroll");
+// --to-top: scroll the thread until its oldest message (at most --frames, default 20000).
+const toTop = args.includes("--to-top");
+const frames = Number(arg("--frames") ?? (toTop ? 20000 : 600));
 
 function rssKiB(pid) {
   try {
@@ -67,6 +80,77 @@ function processTree() {
 
 const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+/** The app's and WebKit's resident memory: the total, then each process. */
+const memory = () => {
+  const tree = processTree();
+  const each = tree.map((p) => `${p.name.replace(/^WebKit|Process$|Pr$/g, "")} ${mib(p.rss)}`).join(", ");
+  return `${mib(tree.reduce((a, p) => a + p.rss, 0))} (${each})`;
+};
+
+/** Median, p95, p99, max and mean of frame times, as one line. */
+function frameLine(deltas) {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return (
+    `frame time median ${pct(sorted, 0.5).toFixed(1)} ms, p95 ${pct(sorted, 0.95).toFixed(1)} ms, ` +
+    `p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, ` +
+    `mean ${mean.toFixed(1)} ms (${(1000 / mean).toFixed(0)} fps)`
+  );
+}
+
+/**
+ * Scrolls `scrollerSelector` by half a screen every animation frame for `frames` frames
+ * (up from the bottom, or down from the top), like a fast flick; answers each frame's
+ * duration and the counts named by `rowSelector` and the scroller's data-loaded.
+ */
+async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up, untilEnd = false) {
+  await browser.setTimeout({ script: 3_600_000 });
+  return browser.executeAsync(
+    (scrollerSelector, rowSelector, frames, up, untilEnd, done) => {
+      const scroller = document.querySelector(scrollerSelector);
+      const deltas = [];
+      let last = null;
+      let n = 0;
+      // With untilEnd: stop once the scroller has stayed at its end for 5 s (nothing more
+      // loads), and leave those idle frames out of the figures.
+      let atEndSince = null;
+      let atEndFrames = 0;
+      const step = () => {
+        const now = performance.now();
+        if (last !== null) deltas.push(now - last);
+        last = now;
+        const by = scroller.clientHeight * 0.5;
+        scroller.scrollTop = up ? Math.max(0, scroller.scrollTop - by) : scroller.scrollTop + by;
+        const atEnd = up
+          ? scroller.scrollTop === 0
+          : scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 1;
+        if (!atEnd) atEndSince = null;
+        else if (atEndSince === null) {
+          atEndSince = now;
+          atEndFrames = deltas.length;
+        }
+        const done_ = untilEnd ? atEndSince !== null && now - atEndSince > 5000 : false;
+        if (++n < frames && !done_) requestAnimationFrame(step);
+        else {
+          if (done_) deltas.length = atEndFrames;
+          const rendered = document.querySelectorAll(rowSelector).length;
+          const loaded = Number(scroller.closest("[data-loaded]")?.getAttribute("data-loaded") ??
+            scroller.querySelector("[data-loaded]")?.getAttribute("data-loaded") ?? rendered);
+          done({ deltas, rendered, loaded, nodes: document.getElementsByTagName("*").length });
+        }
+      };
+      scroller.scrollTop = up ? scroller.scrollHeight : 0;
+      requestAnimationFrame(step);
+    },
+    scrollerSelector,
+    rowSelector,
+    frames,
+    up,
+    untilEnd,
+  );
+}
+
+const domNodes = (browser) => browser.execute(() => document.getElementsByTagName("*").length);
 
 const app = await startApp({ dataDir });
 const { browser } = app;
@@ -94,10 +178,25 @@ try {
   for (const p of tree) console.log(`  ${p.name.padEnd(18)} pid ${p.pid}  RSS ${mib(p.rss)}`);
   console.log(`resident memory, app + WebKit: ${mib(tree.reduce((a, p) => a + p.rss, 0))}`);
 
+  if (listScroll) {
+    const list = 'nav[aria-label="Conversation list"]';
+    console.log(`conversation list: ${await domNodes(browser)} DOM elements before scrolling`);
+    const r = await scrollFrames(browser, list, '[data-testid="thread-row"]', frames, false, toTop);
+    console.log(`scrolling the list down ${r.deltas.length} frames${toTop ? " to its end" : ""}: ${frameLine(r.deltas)}`);
+    console.log(
+      `  ${r.loaded} threads loaded, ${r.rendered} rows in the DOM, ${r.nodes} DOM elements by the end; ` +
+        `resident memory after: ${memory()}`,
+    );
+    await browser.execute((sel) => {
+      document.querySelector(sel).scrollTop = 0;
+    }, list);
+  }
+
   if (scroll) {
     // --thread-id N opens that thread (a bench store's long thread is id 1; the demo's
     // own threads arrive above it), else the first row.
     const threadId = arg("--thread-id");
+    const clicked = Date.now();
     const opened = await browser.execute((id) => {
       const row = id
         ? document.querySelector(`[data-testid="thread-row"][data-thread-id="${id}"] button`)
@@ -106,40 +205,20 @@ try {
       return Boolean(row);
     }, threadId ?? null);
     if (!opened) throw new Error(`no thread ${threadId ?? ""} to open`);
-    await browser.$('[data-testid="message-list"] [data-testid="message"]').waitForExist({ timeout: 30_000 });
-    await browser.setTimeout({ script: 300_000 });
-    const result = await browser.executeAsync((frames, done) => {
-      const scroller = document.querySelector('[data-testid="message-list"]');
-      const deltas = [];
-      let last = null;
-      let n = 0;
-      const step = () => {
-        const now = performance.now();
-        if (last !== null) deltas.push(now - last);
-        last = now;
-        // Scroll up a screenful every frame, like a fast flick; the view loads older
-        // pages as the top comes near.
-        scroller.scrollTop = Math.max(0, scroller.scrollTop - scroller.clientHeight * 0.5);
-        if (++n < frames) requestAnimationFrame(step);
-        else
-          done({
-            deltas,
-            messages: document.querySelectorAll('[data-testid="message"]').length,
-          });
-      };
-      scroller.scrollTop = scroller.scrollHeight;
-      requestAnimationFrame(step);
-    }, frames);
-    const sorted = [...result.deltas].sort((a, b) => a - b);
-    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    await browser.$('[data-testid="message-list"] [data-testid="message"]').waitForExist({ timeout: 30_000, interval: 10 });
+    console.log(`opening the thread: first message shown ${Date.now() - clicked} ms after the click (WebDriver round trips included)`);
+    await browser.pause(1000);
+    console.log(`  ${await domNodes(browser)} DOM elements; resident memory before scrolling: ${memory()}`);
+    const started = Date.now();
+    const r = await scrollFrames(browser, '[data-testid="message-list"]', '[data-testid="message"]', frames, true, toTop);
+    const took = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`scrolling up ${r.deltas.length} frames${toTop ? " to the oldest message" : ""} (${took} s): ${frameLine(r.deltas)}`);
     console.log(
-      `scrolling up ${frames} frames: frame time median ${pct(sorted, 0.5).toFixed(1)} ms, ` +
-        `p95 ${pct(sorted, 0.95).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, ` +
-        `max ${sorted[sorted.length - 1].toFixed(1)} ms, mean ${mean.toFixed(1)} ms ` +
-        `(${(1000 / mean).toFixed(0)} fps); ${result.messages} messages loaded by the end`,
+      `  ${r.loaded} messages loaded, ${r.rendered} in the DOM, ${r.nodes} DOM elements by the end; ` +
+        `resident memory after scrolling: ${memory()}`,
     );
-    const after = processTree();
-    console.log(`resident memory after scrolling: ${mib(after.reduce((a, p) => a + p.rss, 0))}`);
+    await browser.pause(5000);
+    console.log(`  resident memory 5 s later: ${memory()}`);
   }
 } finally {
   await app.stop();

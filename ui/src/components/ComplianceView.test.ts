@@ -173,11 +173,14 @@ describe("ComplianceView", () => {
     );
   });
 
-  it("reloads when a message arrives (an inbound STOP adds to the ledger)", async () => {
+  it("reloads when the ledger records something (an inbound STOP), not on every message", async () => {
     const backend = ledger();
     await waitFor(() => expect(rows()).toHaveLength(4));
     backend.ledgerEntries.push(consentEntry({ id: 5, number: "+12025550177", at: T0 + 2 * DAY }));
     backend.emit([{ type: "message_added", thread_id: 9, message_id: 50 }]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(rows()).toHaveLength(4);
+    backend.emit([{ type: "consent_changed", number: "+12025550177" }]);
     await waitFor(() => expect(rows()).toHaveLength(5));
     expect(rows()[0].getAttribute("data-number")).toBe("+12025550177");
   });

@@ -150,11 +150,25 @@ describe("Composer compliance checks", () => {
     expect(screen.queryByTestId("preflight-blocked")).toBeNull();
     await fireEvent.input(input, { target: { value: "Open house at 3" } });
     expect(button.disabled).toBe(false);
+    // Only Priya is left: the new thread is a one-to-one conversation, and says so.
+    expect(screen.getByTestId("start-without").textContent).toBe("Start a new conversation with Priya Natarajan");
     await fireEvent.click(screen.getByTestId("start-without"));
     await waitFor(() => expect(opened).toEqual([77]));
     expect(backend.successorsOf).toEqual([9]);
     await fireEvent.keyDown(input, { key: "Enter" });
     await waitFor(() => expect(sent).toEqual([{ text: "Open house at 3", urgent: null }]));
+  });
+
+  it("offers a new group without them while two or more others remain", async () => {
+    setupChecked({
+      ...CLEAR,
+      recipients: [
+        check({ number: "+12025550166", name: "Tom Becker", opted_out: true, consent: "opted_out" }),
+        check({ number: "+12025550155", name: "Priya Natarajan", consent: "opted_in" }),
+        check({ number: "+12025550177", name: "Ana Silva", consent: "opted_in" }),
+      ],
+    });
+    expect((await screen.findByTestId("start-without")).textContent).toBe("Start a new group without them");
   });
 
   it("does not offer a new group in a one-to-one conversation", async () => {

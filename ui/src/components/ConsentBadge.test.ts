@@ -27,13 +27,12 @@ describe("ConsentBadge", () => {
     expect(screen.queryByTestId("sam")).toBeNull();
     expect(asked).toEqual([["+12025550111", "+12025550166", "+12025550122"]]);
 
-    // Sam texts STOP: a message arrives, the badge asks again and appears.
+    // Sam texts STOP: the ledger records it, the badge asks again about Sam and appears.
     asked = [];
     backend.optedOutNumbers.add("+12025550122");
-    backend.emit([{ type: "message_added", thread_id: 3, message_id: 9 }]);
+    backend.emit([{ type: "consent_changed", number: "+12025550122" }]);
     await waitFor(() => expect(screen.queryByTestId("sam")).not.toBeNull());
-    expect(asked).toHaveLength(1);
-    expect(asked[0]).toContain("+12025550122");
+    expect(asked).toEqual([["+12025550122"]]);
   });
 
   it("shows nothing when the lookup fails rather than guessing", async () => {

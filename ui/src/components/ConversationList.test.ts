@@ -3,11 +3,12 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import ConversationList from "./ConversationList.svelte";
 import { ThreadListState } from "../lib/thread-list.svelte";
 import { FakeBackend, thread } from "../lib/fake-backend";
+import { fakeScroller } from "../lib/fake-layout";
 
 async function setup(backend: FakeBackend, selected: number | null = null) {
   const list = new ThreadListState(backend);
   const picked: number[] = [];
-  render(ConversationList, {
+  const view = render(ConversationList, {
     backend,
     list,
     selectedId: selected,
@@ -17,7 +18,7 @@ async function setup(backend: FakeBackend, selected: number | null = null) {
     onContacts: () => {},
   });
   await list.load();
-  return { list, picked };
+  return { list, picked, view };
 }
 
 const titles = () => screen.getAllByTestId("thread-title").map((e) => e.textContent);
@@ -85,5 +86,75 @@ describe("ConversationList", () => {
     const { picked } = await setup(backend);
     await fireEvent.click(await screen.findByText("Listing: 12 Elm St"));
     expect(picked).toEqual([7]);
+  });
+
+  describe("10,000 threads", () => {
+    function many(backend: FakeBackend, n: number) {
+      const now = Date.now();
+      backend.threads = Array.from({ length: n }, (_, i) => thread({ id: i + 1, title: `Thread ${i + 1}`, last_activity: now - i * 1000 }));
+      backend.pageSize = 50;
+    }
+    const ids = () => screen.queryAllByTestId("thread-row").map((r) => Number(r.getAttribute("data-thread-id")));
+
+    it("renders only the rows near the viewport and loads more pages as the end nears", async () => {
+      const backend = new FakeBackend();
+      many(backend, 10_000);
+      const list = new ThreadListState(backend);
+      render(ConversationList, { backend, list, selectedId: null, demo: false, onSelect: () => {}, onNew: () => {}, onContacts: () => {} });
+      const scroller = fakeScroller(screen.getByRole("navigation", { name: "Conversation list" }));
+      await list.load();
+      await waitFor(() => expect(ids()[0]).toBe(1));
+      expect(list.threads).toHaveLength(50);
+      expect(ids().length).toBeLessThan(30);
+      // Each option says where it stands in the list.
+      expect(screen.getAllByTestId("thread-row")[0].getAttribute("aria-posinset")).toBe("1");
+      expect(screen.getAllByTestId("thread-row")[0].getAttribute("aria-setsize")).toBe("-1");
+      // Scrolling down: the rows there, and the next page before the end is reached.
+      scroller.scrollTo(2000);
+      await waitFor(() => expect(list.threads).toHaveLength(100));
+      expect(ids()).toContain(Math.floor(2000 / 62) + 1);
+      expect(ids()).not.toContain(1);
+      expect(ids().length).toBeLessThan(40);
+      scroller.scrollTo(5000);
+      await waitFor(() => expect(list.threads.length).toBeGreaterThanOrEqual(150));
+      expect(ids().length).toBeLessThan(40);
+    });
+
+    it("scrolls a selected row that is off screen into view", async () => {
+      const backend = new FakeBackend();
+      many(backend, 200);
+      backend.pageSize = null;
+      const list = new ThreadListState(backend);
+      const props = { backend, list, selectedId: null as number | null, demo: false, onSelect: () => {}, onNew: () => {}, onContacts: () => {} };
+      const view = render(ConversationList, props);
+      fakeScroller(screen.getByRole("navigation", { name: "Conversation list" }));
+      await list.load();
+      await waitFor(() => expect(ids()[0]).toBe(1));
+      expect(ids()).not.toContain(150);
+      await view.rerender({ ...props, selectedId: 150 });
+      await waitFor(() => expect(ids()).toContain(150));
+      const row = screen.getAllByTestId("thread-row").find((r) => r.getAttribute("data-thread-id") === "150")!;
+      expect(row.getAttribute("aria-selected")).toBe("true");
+      expect(row.getAttribute("aria-posinset")).toBe("150");
+      expect(row.getAttribute("aria-setsize")).toBe("200");
+    });
+
+    it("keeps the rows in view still when a thread below moves to the top", async () => {
+      const backend = new FakeBackend();
+      many(backend, 200);
+      backend.pageSize = null;
+      const list = new ThreadListState(backend);
+      render(ConversationList, { backend, list, selectedId: null, demo: false, onSelect: () => {}, onNew: () => {}, onContacts: () => {} });
+      const scroller = fakeScroller(screen.getByRole("navigation", { name: "Conversation list" }));
+      await list.load();
+      scroller.scrollTo(62 * 50);
+      await waitFor(() => expect(ids()).toContain(51));
+      const nav = screen.getByRole("navigation", { name: "Conversation list" });
+      // Thread 150 gets a message: it moves to the top, above the rows being looked at.
+      backend.threads[149] = { ...backend.threads[149], last_activity: Date.now() + 1000 };
+      list.handle([{ type: "message_added", thread_id: 150, message_id: 1 }]);
+      await waitFor(() => expect(list.threads[0].id).toBe(150));
+      await waitFor(() => expect(nav.scrollTop).toBe(62 * 51));
+    });
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import ConversationView from "./ConversationView.svelte";
 import { ConversationState } from "../lib/conversation.svelte";
+import { CLEAR, check } from "../lib/compliance-fake";
 import { DAY, FakeBackend, message, thread } from "../lib/fake-backend";
+import { fakeScroller } from "../lib/fake-layout";
+import { estimateMessageHeight } from "../lib/row-estimates";
 
 async function open(backend: FakeBackend, threadId = 1) {
   const conversation = new ConversationState(backend, threadId);
@@ -170,7 +173,7 @@ describe("ConversationView", () => {
     expect(await screen.findByText("On my way")).toBeTruthy();
   });
 
-  it("says who opted out above the composer", async () => {
+  it("says once, in the composer, who opted out, and offers a conversation with whoever is left", async () => {
     const backend = new FakeBackend();
     backend.threads = [
       thread({
@@ -181,12 +184,21 @@ describe("ConversationView", () => {
         ],
       }),
     ];
+    backend.preflightAnswer = {
+      ...CLEAR,
+      recipients: [
+        check({ number: "+12025550166", name: "Tom Becker", opted_out: true, consent: "opted_out" }),
+        check({ number: "+12025550155", name: "Priya Natarajan", consent: "opted_in" }),
+      ],
+    };
     await open(backend);
-    const notice = await screen.findByTestId("opted-out-notice");
-    expect(notice.textContent?.replace(/\s+/g, " ").trim()).toBe(
-      "Tom Becker has opted out (texted STOP) and will not receive messages from this conversation.",
-    );
+    const notice = await screen.findByTestId("preflight-skipped");
+    expect(notice.textContent).toMatch(/^Tom Becker has opted out \(texted STOP\) and will be skipped/);
+    // The header marks him; no second line repeats the composer's notice.
     expect(screen.getAllByTestId("participant-opted-out")).toHaveLength(1);
+    const lines = Array.from(document.querySelectorAll("p")).filter((p) => /opted out/.test(p.textContent ?? ""));
+    expect(lines).toEqual([notice]);
+    expect(screen.getByTestId("start-without").textContent).toBe("Start a new conversation with Priya Natarajan");
   });
 
   it("retries a failed message with its Retry button and shows why a retry was refused", async () => {
@@ -273,5 +285,106 @@ describe("ConversationView", () => {
     await fireEvent.click(screen.getByTestId("lightbox-save"));
     expect((await screen.findByTestId("lightbox-note")).textContent).toBe("Saved to /home/me/Downloads/one.png");
     expect(backend.calls).toContain(`save ${"1".repeat(64)} one.png`);
+  });
+
+  describe("a long thread", () => {
+    const NOON = new Date(2026, 0, 15, 12, 0, 0).getTime();
+    /** `n` messages of ours on one day, oldest first (ids 1..n). */
+    function long(backend: FakeBackend, n: number) {
+      backend.threads = [thread({ id: 1 })];
+      for (let i = 1; i <= n; i++) {
+        backend.messages.push(
+          message({ id: i, body: `message ${i}`, at: NOON + i * 1000, direction: "out", author: "+12025550100", author_name: null }),
+        );
+      }
+    }
+    const rendered = () => screen.queryAllByTestId("message").map((m) => Number(m.getAttribute("data-message-id")));
+
+    it("renders only the rows near the viewport, the newest at the bottom", async () => {
+      const backend = new FakeBackend();
+      long(backend, 2000);
+      const conversation = new ConversationState(backend, 1);
+      render(ConversationView, { backend, conversation });
+      fakeScroller(screen.getByTestId("message-list"));
+      await conversation.open();
+      await waitFor(() => expect(rendered()).toContain(2000));
+      expect(screen.getByTestId("message-list").getAttribute("data-loaded")).toBe("2000");
+      expect(rendered().length).toBeLessThan(60);
+      expect(rendered()).not.toContain(1);
+      // In order, oldest first, and contiguous.
+      const ids = rendered();
+      expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
+    });
+
+    it("loads an older page on nearing the top, and moves the view by exactly what it added above", async () => {
+      const backend = new FakeBackend();
+      long(backend, 200);
+      backend.pageSize = 50;
+      const conversation = new ConversationState(backend, 1);
+      render(ConversationView, { backend, conversation });
+      const scroller = fakeScroller(screen.getByTestId("message-list"));
+      await conversation.open();
+      await waitFor(() => expect(rendered()).toContain(200));
+      expect(backend.calls).not.toContain("open 1 before 50");
+      // Up to near the top of the first page (messages 151..200).
+      scroller.scrollTo(700);
+      await waitFor(() => expect(conversation.messages).toHaveLength(100));
+      expect(backend.calls).toContain("open 1 before 50");
+      // Messages 101..150 went in above: the view moved down by the space they take, so
+      // what was at the top of the viewport is still there.
+      const added = backend.messages
+        .filter((m) => m.id > 100 && m.id <= 150)
+        .reduce((a, m) => a + estimateMessageHeight(m, { showAuthor: false, group: true, width: 640 }), 0);
+      await waitFor(() => expect(screen.getByTestId("message-list").scrollTop).toBe(700 + added));
+      expect(screen.queryByTestId("jump-to-latest")).toBeTruthy();
+    });
+
+    it("focuses the newest message on Up in the empty composer, moves with Up/Down, and Down from the newest returns", async () => {
+      const backend = new FakeBackend();
+      long(backend, 300);
+      const conversation = new ConversationState(backend, 1);
+      render(ConversationView, { backend, conversation });
+      fakeScroller(screen.getByTestId("message-list"));
+      await conversation.open();
+      await waitFor(() => expect(rendered()).toContain(300));
+      const input = screen.getByTestId("composer-input");
+      input.focus();
+      await fireEvent.keyDown(input, { key: "ArrowUp" });
+      const focusedId = () =>
+        Number((document.activeElement as HTMLElement).querySelector('[data-testid="message"]')?.getAttribute("data-message-id"));
+      await waitFor(() => expect(focusedId()).toBe(300));
+      await fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" });
+      await waitFor(() => expect(focusedId()).toBe(299));
+      await fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" });
+      await waitFor(() => expect(focusedId()).toBe(300));
+      await fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" });
+      await waitFor(() => expect(document.activeElement).toBe(input));
+      // Home goes to the oldest loaded message, far outside the window: it is rendered to be focused.
+      input.focus();
+      await fireEvent.keyDown(input, { key: "ArrowUp" });
+      await waitFor(() => expect(focusedId()).toBe(300));
+      await fireEvent.keyDown(document.activeElement!, { key: "Home" });
+      await waitFor(() => expect(focusedId()).toBe(1));
+      // Up with text in the composer stays in the composer.
+      input.focus();
+      await fireEvent.input(input, { target: { value: "draft" } });
+      await fireEvent.keyDown(input, { key: "ArrowUp" });
+      expect(document.activeElement).toBe(input);
+    });
+
+    it("tells screen readers about a message that arrives, and not about rows scrolled into view", async () => {
+      const backend = new FakeBackend();
+      backend.threads = [thread({ id: 1 })];
+      backend.messages = [message({ id: 1, body: "first" })];
+      const conversation = await open(backend);
+      await screen.findByText("first");
+      expect(screen.getByTestId("arrivals").textContent).toBe("");
+      backend.messages.push(message({ id: 2, body: "Tow truck is here", at: Date.now() + 1000, author: "+12025550122", author_name: "Sam Okafor" }));
+      conversation.handle([{ type: "message_added", thread_id: 1, message_id: 2 }]);
+      await waitFor(() => expect(screen.getByTestId("arrivals").textContent).toContain("Sam Okafor: Tow truck is here"));
+      expect(screen.getByTestId("arrivals").getAttribute("role")).toBe("log");
+      // The message list itself is not a live region (its rows come and go as it scrolls).
+      expect(screen.getByTestId("message-list").querySelector("[aria-live]")).toBeNull();
+    });
   });
 });

@@ -172,6 +172,8 @@ export type PreflightView = {
   blocked: string | null;
   /** Who will be skipped because they opted out. */
   skipped: RecipientCheck[];
+  /** Who will get it. */
+  remaining: RecipientCheck[];
   /** Recipients with no opt-in on record (a warning unless `blocked`). */
   noOptIn: RecipientCheck[];
   /** When quiet hours hold the message. */
@@ -191,6 +193,7 @@ export function preflightView(p: Preflight): PreflightView {
   return {
     blocked,
     skipped,
+    remaining,
     noOptIn: remaining.filter((r) => r.no_opt_in),
     scheduledAt: p.scheduled_at,
     footer: p.footer,

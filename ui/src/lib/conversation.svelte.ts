@@ -15,8 +15,11 @@ function newerFirst(a: Message, b: Message): number {
 
 export class ConversationState {
   thread = $state<ThreadSummary | null>(null);
-  /** Newest first. */
-  messages = $state<Message[]>([]);
+  /**
+   * Newest first. Replaced, never mutated in place ($state.raw: a long thread's thousands
+   * of messages are not each wrapped in a reactive proxy).
+   */
+  messages = $state.raw<Message[]>([]);
   /** The cursor to older messages; null when the oldest is loaded. */
   older = $state<string | null>(null);
   loading = $state(true);
@@ -95,7 +98,7 @@ export class ConversationState {
       return false;
     }
     const known = new Set(this.messages.map((m) => m.id));
-    this.messages.push(...r.data.messages.items.filter((m) => !known.has(m.id)));
+    this.messages = this.messages.concat(r.data.messages.items.filter((m) => !known.has(m.id)));
     this.older = r.data.messages.next;
     return true;
   }
@@ -104,7 +107,9 @@ export class ConversationState {
     if (m.thread_id !== this.threadId) return;
     const i = this.messages.findIndex((x) => x.id === m.id);
     if (i >= 0) {
-      this.messages[i] = m;
+      const next = this.messages.slice();
+      next[i] = m;
+      this.messages = next;
       return;
     }
     // Older than everything loaded and more pages to come: its page will bring it.
@@ -140,6 +145,11 @@ export class ConversationState {
       if ((e.type === "message_added" || e.type === "delivery_changed") && e.thread_id === this.threadId) {
         messages.add(e.message_id);
       } else if (e.type === "thread_changed" && e.thread_id === this.threadId) {
+        thread = true;
+      } else if (
+        e.type === "consent_changed" &&
+        this.thread?.participants.some((p) => p.address === e.number)
+      ) {
         thread = true;
       }
     }

@@ -90,22 +90,35 @@ export class FakeBackend extends FakeCompliance implements Backend {
   /** What `storeState` answers, in turn; the last one stays. */
   storeStates: StoreState[] = [{ state: "open" }];
   storeState = async () => (this.storeStates.length > 1 ? this.storeStates.shift()! : this.storeStates[0]);
+  /** Rows per page of threads and of messages; everything in one page when null. */
+  pageSize: number | null = null;
+
+  /** One page of `all` after the cursor (an index, as a string). */
+  #page<T>(all: T[], after: string | null): { items: T[]; next: string | null } {
+    if (this.pageSize === null) return { items: all, next: null };
+    const from = after ? Number(after) : 0;
+    const to = from + this.pageSize;
+    return { items: all.slice(from, to), next: to < all.length ? String(to) : null };
+  }
+
   appStatus = () => ok(this.status);
-  listThreads = (archived: boolean) => {
-    this.calls.push(`list ${archived ? "archived" : "inbox"}`);
-    return ok({
-      items: this.threads
-        .filter((t) => t.archived === archived)
-        .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.last_activity - a.last_activity),
-      next: null,
-    });
+  listThreads = (archived: boolean, after: string | null = null) => {
+    this.calls.push(`list ${archived} ${after}`);
+    return ok(
+      this.#page(
+        this.threads
+          .filter((t) => t.archived === archived)
+          .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.last_activity - a.last_activity),
+        after,
+      ),
+    );
   };
-  openThread: Backend["openThread"] = (threadId: number) => {
-    this.calls.push(`open ${threadId}`);
+  openThread: Backend["openThread"] = (threadId: number, before: string | null = null) => {
+    this.calls.push(before ? `open ${threadId} before ${before}` : `open ${threadId}`);
     const t = this.threads.find((x) => x.id === threadId);
     if (!t) return Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "no such thread" } });
     const items = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => b.at - a.at || b.id - a.id);
-    return ok({ thread: t, messages: { items, next: null } });
+    return ok({ thread: t, messages: this.#page(items, before) });
   };
   openThreadAt: Backend["openThreadAt"] = (threadId: number, messageId: number) => {
     this.calls.push(`open ${threadId} at ${messageId}`);
@@ -122,6 +135,7 @@ export class FakeBackend extends FakeCompliance implements Backend {
     return ok(1);
   };
   threadSummary = (threadId: number) => {
+    this.calls.push(`summary ${threadId}`);
     const t = this.threads.find((x) => x.id === threadId);
     return t ? ok(t) : Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "gone" } });
   };

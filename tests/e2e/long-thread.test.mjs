@@ -1,0 +1,129 @@
+// A long thread in the real app: the conversation is windowed (only the rows near the
+// viewport are in the DOM however many are loaded), older pages load while scrolling up
+// without moving the message being read, "Jump to latest" goes back to the bottom, and
+// Up in the empty composer focuses the newest message.
+//
+// The store is `groupline bench store`'s (its thread 1 is the longest: ~2,100 messages).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { CLI, startApp } from "./harness.mjs";
+
+let app;
+before(async () => {
+  app = await startApp({
+    prepare: (dataDir) =>
+      execFileSync(CLI, ["bench", "store", "--messages", "3000", "--threads", "2", "--runs", "1", "--data-dir", dataDir], {
+        stdio: "ignore",
+      }),
+  });
+});
+after(async () => {
+  await app?.stop();
+});
+
+/** The message list's state: loaded and rendered counts, scroll position. */
+const listState = () =>
+  app.browser.execute(() => {
+    const s = document.querySelector('[data-testid="message-list"]');
+    return {
+      loaded: Number(s.getAttribute("data-loaded")),
+      rendered: s.querySelectorAll('[data-testid="message"]').length,
+      fromBottom: s.scrollHeight - s.scrollTop - s.clientHeight,
+    };
+  });
+
+test("a long thread: windowed, older pages load above without a jump, back to the latest", async () => {
+  const { browser } = app;
+  const row = await browser.$('[data-testid="thread-row"][data-thread-id="1"] button');
+  await row.waitForExist({ timeout: 60_000, timeoutMsg: "the bench thread never appeared in the list" });
+  await row.click();
+  await browser.$('[data-testid="message-list"] [data-testid="message"]').waitForExist({ timeout: 20_000 });
+  await browser.pause(500);
+
+  // Opens at the newest message, with the first page loaded and only part of it rendered.
+  let state = await listState();
+  assert.ok(state.fromBottom < 2, `opens at the bottom: ${JSON.stringify(state)}`);
+  assert.equal(state.loaded, 50, "the first page");
+  assert.ok(state.rendered < state.loaded, `only the rows near the viewport are rendered: ${JSON.stringify(state)}`);
+
+  // Scroll up a step at a time, as a reader would. Between steps the view settles: pages
+  // load above and new rows are measured. The message at the top of the viewport must
+  // stay exactly where it was while that happens.
+  let loads = 0;
+  let lastLoaded = state.loaded;
+  await browser.setTimeout({ script: 30_000 });
+  for (let step = 0; step < 400 && lastLoaded < 500; step++) {
+    const held = await browser.executeAsync((done) => {
+      const s = document.querySelector('[data-testid="message-list"]');
+      s.scrollTop = Math.max(0, s.scrollTop - s.clientHeight * 0.6);
+      const frames = (n, then) => (n === 0 ? then() : requestAnimationFrame(() => frames(n - 1, then)));
+      const topMessage = () => {
+        const box = s.getBoundingClientRect();
+        for (const m of s.querySelectorAll('[data-testid="message"]')) {
+          const r = m.getBoundingClientRect();
+          if (r.top >= box.top) return { id: m.getAttribute("data-message-id"), top: r.top - box.top };
+        }
+        return null;
+      };
+      frames(2, () => {
+        const before = topMessage();
+        // Long enough for a page to arrive and be laid out.
+        setTimeout(
+          () =>
+            frames(2, () => {
+              const el = before && s.querySelector(`[data-testid="message"][data-message-id="${before.id}"]`);
+              done({
+                before,
+                after: el ? el.getBoundingClientRect().top - s.getBoundingClientRect().top : null,
+                loaded: Number(s.getAttribute("data-loaded")),
+                rendered: s.querySelectorAll('[data-testid="message"]').length,
+                scrollTop: s.scrollTop,
+              });
+            }),
+          250,
+        );
+      });
+    });
+    assert.ok(held.before, `a message at the top of the viewport at step ${step}`);
+    assert.ok(
+      held.after !== null && Math.abs(held.after - held.before.top) < 1.5,
+      `message ${held.before.id} stayed put at step ${step}: ${JSON.stringify(held)}`,
+    );
+    assert.ok(held.rendered <= 120, `the DOM stays bounded: ${held.rendered} messages rendered of ${held.loaded}`);
+    if (held.loaded > lastLoaded) loads++;
+    lastLoaded = held.loaded;
+  }
+  assert.ok(lastLoaded >= 500, `older pages loaded while scrolling up: ${lastLoaded}`);
+  assert.ok(loads >= 9, `page by page: ${loads} loads`);
+
+  // Back to the newest message.
+  await (await browser.$('[data-testid="jump-to-latest"]')).click();
+  await browser.waitUntil(async () => (await listState()).fromBottom < 2, {
+    timeout: 5000,
+    timeoutMsg: "Jump to latest did not reach the bottom",
+  });
+  await browser.waitUntil(async () => !(await browser.$('[data-testid="jump-to-latest"]').isExisting()), {
+    timeout: 5000,
+    timeoutMsg: "Jump to latest stayed after reaching the bottom",
+  });
+
+  // Up in the empty composer focuses the newest message; Up again, the one before it.
+  const composer = await browser.$('[data-testid="composer-input"]');
+  await composer.click();
+  await browser.keys(["ArrowUp"]);
+  const focused = () =>
+    browser.execute(() => {
+      const rows = Array.from(document.querySelectorAll('[data-testid="message-list"] li.row'));
+      return { index: rows.indexOf(document.activeElement), count: rows.length };
+    });
+  await browser.waitUntil(async () => {
+    const f = await focused();
+    return f.index === f.count - 1;
+  }, { timeout: 5000, timeoutMsg: "Up in the empty composer did not focus the newest message" });
+  await browser.keys(["ArrowUp"]);
+  await browser.waitUntil(async () => {
+    const f = await focused();
+    return f.index === f.count - 2;
+  }, { timeout: 5000, timeoutMsg: "Up did not move to the message before" });
+});
