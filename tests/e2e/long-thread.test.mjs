@@ -35,9 +35,12 @@ const listState = () =>
 
 test("a long thread: windowed, older pages load above without a jump, back to the latest", async () => {
   const { browser } = app;
-  const row = await browser.$('[data-testid="thread-row"][data-thread-id="1"] button');
-  await row.waitForExist({ timeout: 60_000, timeoutMsg: "the bench thread never appeared in the list" });
-  await row.click();
+  const row = '[data-testid="thread-row"][data-thread-id="1"]';
+  await browser.$(row).waitForExist({ timeout: 60_000, timeoutMsg: "the bench thread never appeared in the list" });
+  // Clicked in the page, not at coordinates: the demo's threads arriving above can move the
+  // row between WebDriver finding it and clicking there.
+  await browser.execute((row) => document.querySelector(`${row} button`).click(), row);
+  await browser.$(`${row}[aria-selected="true"]`).waitForExist({ timeout: 10_000 });
   await browser.$('[data-testid="message-list"] [data-testid="message"]').waitForExist({ timeout: 20_000 });
   await browser.pause(500);
 

@@ -101,53 +101,64 @@ function frameLine(deltas) {
 /**
  * Scrolls `scrollerSelector` by half a screen every animation frame for `frames` frames
  * (up from the bottom, or down from the top), like a fast flick; answers each frame's
- * duration and the counts named by `rowSelector` and the scroller's data-loaded.
+ * duration and the counts named by `rowSelector` and the scroller's data-loaded. With
+ * `untilEnd` it stops once the scroller has stayed at its end for 5 s (nothing more
+ * loads) and leaves those idle frames out. Runs in slices of at most a minute (one
+ * WebDriver call may not take longer); the gap between slices is not counted.
  */
 async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up, untilEnd = false) {
-  await browser.setTimeout({ script: 3_600_000 });
-  return browser.executeAsync(
-    (scrollerSelector, rowSelector, frames, up, untilEnd, done) => {
-      const scroller = document.querySelector(scrollerSelector);
-      const deltas = [];
-      let last = null;
-      let n = 0;
-      // With untilEnd: stop once the scroller has stayed at its end for 5 s (nothing more
-      // loads), and leave those idle frames out of the figures.
-      let atEndSince = null;
-      let atEndFrames = 0;
-      const step = () => {
-        const now = performance.now();
-        if (last !== null) deltas.push(now - last);
-        last = now;
-        const by = scroller.clientHeight * 0.5;
-        scroller.scrollTop = up ? Math.max(0, scroller.scrollTop - by) : scroller.scrollTop + by;
-        const atEnd = up
-          ? scroller.scrollTop === 0
-          : scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 1;
-        if (!atEnd) atEndSince = null;
-        else if (atEndSince === null) {
-          atEndSince = now;
-          atEndFrames = deltas.length;
+  await browser.setTimeout({ script: 110_000 });
+  for (let first = true; ; first = false) {
+    const r = await browser.executeAsync(
+      (scrollerSelector, rowSelector, frames, up, untilEnd, first, done) => {
+        const scroller = document.querySelector(scrollerSelector);
+        if (first) {
+          window.__benchScroll = { deltas: [], n: 0, atEndSince: null, atEndFrames: 0 };
+          scroller.scrollTop = up ? scroller.scrollHeight : 0;
         }
-        const done_ = untilEnd ? atEndSince !== null && now - atEndSince > 5000 : false;
-        if (++n < frames && !done_) requestAnimationFrame(step);
-        else {
-          if (done_) deltas.length = atEndFrames;
-          const rendered = document.querySelectorAll(rowSelector).length;
-          const loaded = Number(scroller.closest("[data-loaded]")?.getAttribute("data-loaded") ??
-            scroller.querySelector("[data-loaded]")?.getAttribute("data-loaded") ?? rendered);
-          done({ deltas, rendered, loaded, nodes: document.getElementsByTagName("*").length });
-        }
-      };
-      scroller.scrollTop = up ? scroller.scrollHeight : 0;
-      requestAnimationFrame(step);
-    },
-    scrollerSelector,
-    rowSelector,
-    frames,
-    up,
-    untilEnd,
-  );
+        const st = window.__benchScroll;
+        const sliceStart = performance.now();
+        let last = null;
+        const step = () => {
+          const now = performance.now();
+          if (last !== null) st.deltas.push(now - last);
+          last = now;
+          const by = scroller.clientHeight * 0.5;
+          scroller.scrollTop = up ? Math.max(0, scroller.scrollTop - by) : scroller.scrollTop + by;
+          const atEnd = up
+            ? scroller.scrollTop === 0
+            : scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 1;
+          if (!atEnd) st.atEndSince = null;
+          else if (st.atEndSince === null) {
+            st.atEndSince = now;
+            st.atEndFrames = st.deltas.length;
+          }
+          const ended = untilEnd && st.atEndSince !== null && now - st.atEndSince > 5000;
+          if (ended) st.deltas.length = st.atEndFrames;
+          if (ended || ++st.n >= frames) {
+            const rendered = document.querySelectorAll(rowSelector).length;
+            const loaded = Number(
+              scroller.closest("[data-loaded]")?.getAttribute("data-loaded") ??
+                scroller.querySelector("[data-loaded]")?.getAttribute("data-loaded") ??
+                rendered,
+            );
+            done({ finished: true, deltas: st.deltas, rendered, loaded, nodes: document.getElementsByTagName("*").length });
+          } else if (now - sliceStart > 60_000) {
+            st.atEndSince = null;
+            done({ finished: false });
+          } else requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      },
+      scrollerSelector,
+      rowSelector,
+      frames,
+      up,
+      untilEnd,
+      first,
+    );
+    if (r.finished) return r;
+  }
 }
 
 const domNodes = (browser) => browser.execute(() => document.getElementsByTagName("*").length);

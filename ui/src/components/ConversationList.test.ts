@@ -139,6 +139,28 @@ describe("ConversationList", () => {
       expect(row.getAttribute("aria-setsize")).toBe("200");
     });
 
+    it("moves focus between rows with Up/Down/Home/End, rendering rows outside the window", async () => {
+      const backend = new FakeBackend();
+      many(backend, 300);
+      backend.pageSize = null;
+      const list = new ThreadListState(backend);
+      render(ConversationList, { backend, list, selectedId: null, demo: false, onSelect: () => {}, onNew: () => {}, onContacts: () => {} });
+      fakeScroller(screen.getByRole("navigation", { name: "Conversation list" }));
+      await list.load();
+      await waitFor(() => expect(ids()[0]).toBe(1));
+      const focusedId = () => Number(document.activeElement?.closest("[data-thread-id]")?.getAttribute("data-thread-id"));
+      screen.getAllByTestId("thread-row")[0].querySelector("button")!.focus();
+      await fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" });
+      await waitFor(() => expect(focusedId()).toBe(2));
+      await fireEvent.keyDown(document.activeElement!, { key: "End" });
+      await waitFor(() => expect(focusedId()).toBe(300));
+      expect(ids()).not.toContain(1);
+      await fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" });
+      await waitFor(() => expect(focusedId()).toBe(299));
+      await fireEvent.keyDown(document.activeElement!, { key: "Home" });
+      await waitFor(() => expect(focusedId()).toBe(1));
+    });
+
     it("keeps the rows in view still when a thread below moves to the top", async () => {
       const backend = new FakeBackend();
       many(backend, 200);

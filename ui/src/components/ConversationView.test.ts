@@ -4,7 +4,7 @@ import ConversationView from "./ConversationView.svelte";
 import { ConversationState } from "../lib/conversation.svelte";
 import { CLEAR, check } from "../lib/compliance-fake";
 import { DAY, FakeBackend, message, thread } from "../lib/fake-backend";
-import { fakeScroller } from "../lib/fake-layout";
+import { fakeResizeObserver, fakeScroller } from "../lib/fake-layout";
 import { estimateMessageHeight } from "../lib/row-estimates";
 
 async function open(backend: FakeBackend, threadId = 1) {
@@ -337,6 +337,35 @@ describe("ConversationView", () => {
         .reduce((a, m) => a + estimateMessageHeight(m, { showAuthor: false, group: true, width: 640 }), 0);
       await waitFor(() => expect(screen.getByTestId("message-list").scrollTop).toBe(700 + added));
       expect(screen.queryByTestId("jump-to-latest")).toBeTruthy();
+    });
+
+    it("keeps what is read in place when a row above it grows (an image or a video's frame loading)", async () => {
+      const ro = fakeResizeObserver();
+      try {
+        const backend = new FakeBackend();
+        long(backend, 300);
+        const conversation = new ConversationState(backend, 1);
+        render(ConversationView, { backend, conversation });
+        const list = screen.getByTestId("message-list");
+        const scroller = fakeScroller(list);
+        await conversation.open();
+        await waitFor(() => expect(rendered()).toContain(300));
+        scroller.scrollTo(10_000);
+        await waitFor(() => expect(rendered()).not.toContain(300));
+        // The first rendered row is above the viewport (in the overscan): it grows by 100 px.
+        const row = list.querySelector<HTMLElement>("li.row")!;
+        const id = Number(row.querySelector('[data-testid="message"]')!.getAttribute("data-message-id"));
+        const estimate = estimateMessageHeight(backend.messages[id - 1], { showAuthor: false, group: true, width: 640 });
+        ro.resize(row, estimate + 100);
+        await waitFor(() => expect(list.scrollTop).toBe(10_100));
+        // A row below the viewport's top growing moves nothing.
+        const below = Array.from(list.querySelectorAll<HTMLElement>("li.row")).at(-1)!;
+        ro.resize(below, 500);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(list.scrollTop).toBe(10_100);
+      } finally {
+        ro.restore();
+      }
     });
 
     it("focuses the newest message on Up in the empty composer, moves with Up/Down, and Down from the newest returns", async () => {

@@ -116,27 +116,33 @@ export function evidenceText(e: ConsentEvidence): string {
   }
 }
 
+// Formatters made once (see format.ts: a new one per call costs native memory until the
+// garbage collector runs, and the ledger can be long).
+const US_TIME = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
+const US_DAY = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric" });
+const US_LEDGER = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
+
 /** A time of day, "8:00 AM", with the day when it is not today ("Tue 8:00 AM"). */
 export function scheduleTime(ms: number, now = Date.now()): string {
   const at = new Date(ms);
-  const time = at.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+  const time = US_TIME.format(at);
   const today = new Date(now);
   if (at.toDateString() === today.toDateString()) return time;
   const tomorrow = new Date(now);
   tomorrow.setDate(tomorrow.getDate() + 1);
   if (at.toDateString() === tomorrow.toDateString()) return `tomorrow ${time}`;
-  return `${at.toLocaleDateString("en-US", { weekday: "short", month: "short", day: "numeric" })} ${time}`;
+  return `${US_DAY.format(at)} ${time}`;
 }
 
 /** A ledger time: date and time. */
 export function ledgerTime(ms: number): string {
-  return new Date(ms).toLocaleString("en-US", {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-  });
+  return US_LEDGER.format(ms);
 }
 
 /** A date input's value (YYYY-MM-DD, local) as the first or last millisecond of that day. */

@@ -21,3 +21,43 @@ export function fakeScroller(el: HTMLElement, { clientHeight = 600, scrollHeight
     },
   };
 }
+
+/**
+ * A ResizeObserver a test drives: `resize(el, height)` reports a new border-box height
+ * for an observed element, as the browser would after an image or a video's frame loads.
+ * Install before rendering the component; `restore()` puts the original back.
+ */
+export function fakeResizeObserver() {
+  const observers = new Set<{ callback: ResizeObserverCallback; targets: Set<Element>; self: ResizeObserver }>();
+  const original = globalThis.ResizeObserver;
+  class Fake {
+    #entry: { callback: ResizeObserverCallback; targets: Set<Element>; self: ResizeObserver };
+    constructor(callback: ResizeObserverCallback) {
+      this.#entry = { callback, targets: new Set(), self: this as unknown as ResizeObserver };
+      observers.add(this.#entry);
+    }
+    observe(el: Element) {
+      this.#entry.targets.add(el);
+    }
+    unobserve(el: Element) {
+      this.#entry.targets.delete(el);
+    }
+    disconnect() {
+      this.#entry.targets.clear();
+      observers.delete(this.#entry);
+    }
+  }
+  globalThis.ResizeObserver = Fake as unknown as typeof ResizeObserver;
+  return {
+    resize(el: Element, height: number) {
+      for (const o of observers) {
+        if (!o.targets.has(el)) continue;
+        const entry = { target: el, borderBoxSize: [{ blockSize: height, inlineSize: 0 }] };
+        o.callback([entry as unknown as ResizeObserverEntry], o.self);
+      }
+    },
+    restore() {
+      globalThis.ResizeObserver = original;
+    },
+  };
+}

@@ -46,6 +46,20 @@ export function dayKey(ms: number): string {
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 }
 
+// Formatters made once. Date's toLocale*String(locale, options) makes a new ICU
+// formatter on every call, and WebKit frees its native memory only when the garbage
+// collector gets round to it: a long thread's thousands of times piled up hundreds of MB.
+const DAY_THIS_YEAR = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" });
+const DAY_OTHER_YEAR = new Intl.DateTimeFormat(undefined, {
+  weekday: "long",
+  month: "long",
+  day: "numeric",
+  year: "numeric",
+});
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: "short" });
+const MONTH_DAY = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+
 /** "Today", "Yesterday", or the date. */
 export function dayLabel(ms: number, now = Date.now()): string {
   const d = new Date(ms);
@@ -54,24 +68,19 @@ export function dayLabel(ms: number, now = Date.now()): string {
   const yesterday = new Date(now);
   yesterday.setDate(today.getDate() - 1);
   if (sameDay(d, yesterday)) return "Yesterday";
-  return d.toLocaleDateString(undefined, {
-    weekday: "long",
-    month: "long",
-    day: "numeric",
-    year: d.getFullYear() === today.getFullYear() ? undefined : "numeric",
-  });
+  return (d.getFullYear() === today.getFullYear() ? DAY_THIS_YEAR : DAY_OTHER_YEAR).format(d);
 }
 
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
+  return CLOCK.format(ms);
 }
 
 /** The list's time: the clock today, the weekday this week, else the date. */
 export function listTime(ms: number, now = Date.now()): string {
   const d = new Date(ms);
   if (sameDay(d, new Date(now))) return clockTime(ms);
-  if (now - ms < 6 * 24 * 3600 * 1000) return d.toLocaleDateString(undefined, { weekday: "short" });
-  return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  if (now - ms < 6 * 24 * 3600 * 1000) return WEEKDAY.format(d);
+  return MONTH_DAY.format(d);
 }
 
 export function fileSize(bytes: number): string {
