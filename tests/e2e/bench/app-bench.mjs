@@ -212,8 +212,15 @@ try {
       const row = id
         ? document.querySelector(`[data-testid="thread-row"][data-thread-id="${id}"] button`)
         : document.querySelector('[data-testid="thread-row"] button');
-      row?.click();
-      return Boolean(row);
+      if (row) {
+        row.click();
+        return true;
+      }
+      // A thread further down a windowed list has no row in the DOM: ask the app to open
+      // it, as a notification or a ledger entry does.
+      if (!id) return false;
+      window.dispatchEvent(new CustomEvent("groupline:open-thread", { detail: Number(id) }));
+      return true;
     }, threadId ?? null);
     if (!opened) throw new Error(`no thread ${threadId ?? ""} to open`);
     await browser.$('[data-testid="message-list"] [data-testid="message"]').waitForExist({ timeout: 30_000, interval: 10 });
