@@ -163,6 +163,24 @@ async function scrollFrames(browser, scrollerSelector, rowSelector, frames, up, 
 
 const domNodes = (browser) => browser.execute(() => document.getElementsByTagName("*").length);
 
+/** The frame time with nothing moving: what this machine's webview takes anyway. */
+async function idleFrames(browser, n = 120) {
+  const deltas = await browser.executeAsync((n, done) => {
+    const d = [];
+    let last = null;
+    const step = () => {
+      const now = performance.now();
+      if (last !== null) d.push(now - last);
+      last = now;
+      if (d.length < n) requestAnimationFrame(step);
+      else done(d);
+    };
+    requestAnimationFrame(step);
+  }, n);
+  const sorted = [...deltas].sort((a, b) => a - b);
+  return `idle frame time (nothing scrolling): median ${pct(sorted, 0.5).toFixed(1)} ms, p95 ${pct(sorted, 0.95).toFixed(1)} ms`;
+}
+
 const app = await startApp({ dataDir });
 const { browser } = app;
 try {
@@ -188,6 +206,8 @@ try {
   const tree = processTree();
   for (const p of tree) console.log(`  ${p.name.padEnd(18)} pid ${p.pid}  RSS ${mib(p.rss)}`);
   console.log(`resident memory, app + WebKit: ${mib(tree.reduce((a, p) => a + p.rss, 0))}`);
+
+  if (listScroll || scroll) console.log(await idleFrames(browser));
 
   if (listScroll) {
     const list = 'nav[aria-label="Conversation list"]';
