@@ -111,8 +111,26 @@ test("a long thread: windowed, older pages load above without a jump, back to th
     timeoutMsg: "Jump to latest stayed after reaching the bottom",
   });
 
-  // Up in the empty composer focuses the newest message; Up again, the one before it.
+  // At the bottom, a message sent lands in view and the view stays at the bottom.
   const composer = await browser.$('[data-testid="composer-input"]');
+  await composer.click();
+  const said = `Still at the bottom ${Date.now()}`;
+  await composer.setValue(said);
+  await browser.keys("Enter");
+  await browser.waitUntil(
+    async () =>
+      browser.execute((said) => {
+        const s = document.querySelector('[data-testid="message-list"]');
+        const mine = Array.from(s.querySelectorAll('[data-testid="message-body"]')).find((b) => b.textContent.startsWith(said));
+        if (!mine) return false;
+        const r = mine.getBoundingClientRect();
+        const box = s.getBoundingClientRect();
+        return r.bottom <= box.bottom + 1 && r.top >= box.top && s.scrollHeight - s.scrollTop - s.clientHeight < 2;
+      }, said),
+    { timeout: 10_000, timeoutMsg: "the message sent is not in view at the bottom" },
+  );
+
+  // Up in the empty composer focuses the newest message; Up again, the one before it.
   await composer.click();
   await browser.keys(["ArrowUp"]);
   const focused = () =>
