@@ -141,11 +141,17 @@ export async function startApp({ prepare, env: extraEnv = {}, dataDir: given } =
       // The app may already be gone; the processes below are stopped either way.
     }
     for (const child of children.reverse()) child.kill("SIGTERM");
-    // WebKit's processes may still be writing their caches as they exit (ENOTEMPTY):
-    // removal retries rather than failing the test that just passed.
-    const gone = { recursive: true, force: true, maxRetries: 10, retryDelay: 100 };
-    if (!given) rmSync(dataDir, gone);
-    rmSync(profile, gone);
+    // WebKit's processes may still be writing their caches as they exit (ENOTEMPTY, seen
+    // for over a second): removal retries, and a leftover temporary directory is only
+    // reported, never a failure of the test that just passed.
+    const gone = { recursive: true, force: true, maxRetries: 20, retryDelay: 100 };
+    for (const dir of given ? [profile] : [dataDir, profile]) {
+      try {
+        rmSync(dir, gone);
+      } catch (e) {
+        console.warn(`left ${dir} behind: ${e.message}`);
+      }
+    }
   }
 
   return { browser, dataDir, display, stop, launchedAt };
