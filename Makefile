@@ -42,6 +42,9 @@ fmt-check:
 clippy: ui
 	cargo clippy $(CARGO_SCOPE) --all-targets -- -D warnings
 
+# Panics print their message and location without a backtrace, so a failure's cause stays
+# in the part of the log CI shows; rerun one test with RUST_BACKTRACE=1 to get the frames.
+rust-tests: export RUST_BACKTRACE := 0
 rust-tests: ui
 	cargo nextest run $(CARGO_SCOPE) --no-fail-fast
 	cargo test $(CARGO_SCOPE) --doc

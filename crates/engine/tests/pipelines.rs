@@ -65,7 +65,9 @@ async fn rig_with_clock(
     let mut provider = ProviderEndpoint::new("sim", sim.submit_url(), "groupline-demo", OUR);
     provider.max_concurrency = 20;
     provider.rate_per_second = 1000.0;
-    provider.timeout = Duration::from_secs(2);
+    // Generous, so a test machine under load never turns a slow answer into an
+    // unconfirmed submit; tests about timeouts set their own.
+    provider.timeout = Duration::from_secs(15);
     tweak(&mut provider);
     let engine = Engine::new(
         session,
@@ -126,15 +128,15 @@ fn accepted_submits(sim: &mmsc_sim::SimHandle) -> Vec<mmsc_sim::LogEvent> {
         .collect()
 }
 
-/// Polls until `done` holds or 10 s pass.
+/// Polls until `done` holds or 30 s pass (a loaded CI machine is slow, not broken).
 async fn poll_until(engine: &Engine, mut done: impl FnMut() -> bool) {
-    for _ in 0..100 {
+    for _ in 0..300 {
         engine.poll_once(Duration::from_millis(100)).await.unwrap();
         if done() {
             return;
         }
     }
-    panic!("condition not reached after polling for 10 s");
+    panic!("condition not reached after polling for 30 s");
 }
 
 /// Pushes a one-to-one DeliverReq from `from` into the relay, as a provider would.
@@ -371,7 +373,10 @@ async fn every_provider_fault_ends_delivered_or_failed_never_stuck_or_doubled() 
             },
             ..Default::default()
         },
-        |p| p.max_concurrency = 1,
+        |p| {
+            p.max_concurrency = 1;
+            p.timeout = Duration::from_secs(2);
+        },
     )
     .await;
     let session = rig.engine.session().clone();
@@ -1034,7 +1039,10 @@ async fn a_submit_never_confirmed_expires_after_a_day_and_can_be_retried() {
             },
             ..Default::default()
         },
-        |p| p.max_concurrency = 1,
+        |p| {
+            p.max_concurrency = 1;
+            p.timeout = Duration::from_secs(2);
+        },
         clock.clone(),
     )
     .await;
