@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "list_threads",
     "open_thread",
     "open_thread_at",
+    "newer_messages",
     "thread_summary",
     "get_message",
     "send_message",

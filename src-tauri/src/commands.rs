@@ -10,8 +10,8 @@ use tauri::State;
 use crate::IpcError;
 use crate::backend::Backend;
 use crate::dto::{
-    ContactInput, ContactPage, DesktopStatus, Message, SearchResults, SendRequest, Sent,
-    StoreState, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
+    ContactInput, ContactPage, DesktopStatus, Message, NewerMessages, SearchResults, SendRequest,
+    Sent, StoreState, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 use crate::ops;
 use crate::settings::{self, ConnectionTest, ProfileInput, SettingsView};
@@ -101,6 +101,22 @@ pub async fn open_thread_at(
 ) -> Result<ThreadViewAt, IpcError> {
     blocking(&backend, move |s| {
         ops::open_thread_at(s, thread_id, message_id, page_size)
+    })
+    .await
+}
+
+/// The messages just newer than `after_message_id`, newest first: scrolling down in a
+/// thread opened at a search hit.
+#[tauri::command]
+#[specta::specta]
+pub async fn newer_messages(
+    backend: State<'_, Backend>,
+    thread_id: i64,
+    after_message_id: i64,
+    page_size: Option<u32>,
+) -> Result<NewerMessages, IpcError> {
+    blocking(&backend, move |s| {
+        ops::newer_messages(s, thread_id, after_message_id, page_size)
     })
     .await
 }

@@ -361,6 +361,24 @@ pub struct ThreadViewAt {
     pub has_newer: bool,
 }
 
+/// Messages newer than the newest one shown, when a thread was opened at a search hit.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct NewerMessages {
+    /// Newest first.
+    pub items: Vec<Message>,
+    /// More newer messages exist than these.
+    pub has_newer: bool,
+}
+
+impl From<store::MessagesNewer> for NewerMessages {
+    fn from(n: store::MessagesNewer) -> Self {
+        NewerMessages {
+            items: n.items.into_iter().map(Into::into).collect(),
+            has_newer: n.has_newer,
+        }
+    }
+}
+
 /// A stored contact.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Contact {

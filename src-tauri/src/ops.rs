@@ -12,8 +12,8 @@ use engine::{Engine, Session};
 
 use crate::IpcError;
 use crate::dto::{
-    ContactInput, ContactPage, Message, MessagePage, OutgoingAttachment, Recipients, SearchResults,
-    SendRequest, Sent, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
+    ContactInput, ContactPage, Message, MessagePage, NewerMessages, OutgoingAttachment, Recipients,
+    SearchResults, SendRequest, Sent, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
 
 /// At most this many attachments in one message.
@@ -98,6 +98,22 @@ pub fn open_thread_at(
         },
         has_newer: around.has_newer,
     })
+}
+
+/// The page of `thread_id`'s messages just newer than `after_message_id`.
+pub fn newer_messages(
+    session: &Session,
+    thread_id: i64,
+    after_message_id: i64,
+    page_size: Option<u32>,
+) -> Result<NewerMessages, IpcError> {
+    Ok(session
+        .messages_newer(
+            ThreadId(thread_id),
+            MessageId(after_message_id),
+            limit(page_size, 50),
+        )?
+        .into())
 }
 
 pub fn thread_summary(session: &Session, thread_id: i64) -> Result<ThreadSummary, IpcError> {

@@ -227,6 +227,16 @@ impl Session {
         Ok(self.store()?.messages_around(thread, message, limit)?)
     }
 
+    /// Up to `limit` messages of `thread` newer than `message`, newest first.
+    pub fn messages_newer(
+        &self,
+        thread: ThreadId,
+        message: MessageId,
+        limit: usize,
+    ) -> Result<store::MessagesNewer, EngineError> {
+        Ok(self.store()?.messages_newer(thread, message, limit)?)
+    }
+
     /// One thread's header.
     pub fn thread_summary(&self, id: ThreadId) -> Result<ThreadSummary, EngineError> {
         Ok(self.store()?.thread(id)?)

@@ -51,7 +51,8 @@ pub use events::StoreEvent;
 pub use ids::{AccountId, ContactId, JobId, MessageId, PartId, ThreadId};
 pub use media::{StoredMedia, SweepReport};
 pub use messages::{
-    AddedMessage, Direction, Message, MessageQuery, MessageState, MessagesAround, NewMessage,
+    AddedMessage, Direction, Message, MessageQuery, MessageState, MessagesAround, MessagesNewer,
+    NewMessage,
 };
 pub use open::{DATABASE_FILE_NAME, MEDIA_DIR_NAME, Store};
 pub use outbox::OutboxJob;

@@ -161,6 +161,15 @@ pub struct MessagesAround {
     pub has_newer: bool,
 }
 
+/// Messages newer than one already shown (see [`Store::messages_newer`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessagesNewer {
+    /// Newest first, all newer than the message asked after.
+    pub items: Vec<Message>,
+    /// More messages exist newer than these.
+    pub has_newer: bool,
+}
+
 impl Writer<'_> {
     /// Stores a message in its thread, or recognises it as a duplicate.
     pub fn add_message(&mut self, m: &NewMessage<'_>) -> Result<AddedMessage, StoreError> {
@@ -364,6 +373,42 @@ impl Store {
         limit: usize,
     ) -> Result<MessagesAround, StoreError> {
         let limit = clamp_limit(limit);
+        let at = self.position_in(thread, message)?;
+        let MessagesNewer {
+            items: mut newer,
+            has_newer,
+        } = self.newer_than(thread, at, message, limit / 2)?;
+        // The hit and older: a page whose cursor sits just above the hit (ids are integers,
+        // nothing lies between `message` and `message + 1` at the same instant).
+        let older = self.messages(
+            thread,
+            &MessageQuery {
+                limit: limit - newer.len(),
+                before: Some(format!("{}.{}", at, message.0 + 1)),
+            },
+        )?;
+        newer.extend(older.items);
+        Ok(MessagesAround {
+            items: newer,
+            older: older.next,
+            has_newer,
+        })
+    }
+
+    /// Up to `limit` messages of `thread` newer than `message`, newest first: scrolling
+    /// down from a search hit towards the present.
+    pub fn messages_newer(
+        &self,
+        thread: ThreadId,
+        message: MessageId,
+        limit: usize,
+    ) -> Result<MessagesNewer, StoreError> {
+        let at = self.position_in(thread, message)?;
+        self.newer_than(thread, at, message, clamp_limit(limit))
+    }
+
+    /// When `message` was, checking it belongs to `thread`.
+    fn position_in(&self, thread: ThreadId, message: MessageId) -> Result<i64, StoreError> {
         let (at, thread_of): (i64, ThreadId) = self
             .conn
             .prepare_cached("SELECT at, thread_id FROM messages WHERE id = ?1")?
@@ -379,8 +424,19 @@ impl Store {
                 id: message.0,
             });
         }
-        let newer_wanted = limit / 2;
-        let mut newer = self
+        Ok(at)
+    }
+
+    /// The `limit` messages just after `(at, message)` in thread order, newest first, with
+    /// their details. Reads one past the limit to know whether more follow.
+    fn newer_than(
+        &self,
+        thread: ThreadId,
+        at: i64,
+        message: MessageId,
+        limit: usize,
+    ) -> Result<MessagesNewer, StoreError> {
+        let mut items = self
             .conn
             .prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m
@@ -391,29 +447,15 @@ impl Store {
                  LIMIT ?4"
             ))?
             .query_map(
-                params![thread, at, message, newer_wanted as i64 + 1],
+                params![thread, at, message, limit as i64 + 1],
                 message_from_row,
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        let has_newer = newer.len() > newer_wanted;
-        newer.truncate(newer_wanted);
-        newer.reverse();
-        // The hit and older: a page whose cursor sits just above the hit (ids are integers,
-        // nothing lies between `message` and `message + 1` at the same instant).
-        let older = self.messages(
-            thread,
-            &MessageQuery {
-                limit: limit - newer.len(),
-                before: Some(format!("{}.{}", at, message.0 + 1)),
-            },
-        )?;
-        self.attach_details(&mut newer)?;
-        newer.extend(older.items);
-        Ok(MessagesAround {
-            items: newer,
-            older: older.next,
-            has_newer,
-        })
+        let has_newer = items.len() > limit;
+        items.truncate(limit);
+        items.reverse();
+        self.attach_details(&mut items)?;
+        Ok(MessagesNewer { items, has_newer })
     }
 
     /// One message with its parts and delivery states.

@@ -384,6 +384,65 @@ fn a_search_hit_opens_with_newer_and_older_messages_around_it() {
 }
 
 #[test]
+fn scrolling_down_from_a_hit_reads_the_newer_pages_up_to_the_newest() {
+    let mut f = fixture::store();
+    let t = fixture::thread(&mut f.store, &["6175550123"]);
+    let other = fixture::thread(&mut f.store, &["6175550199"]);
+    // Two at the same instant: the id breaks the tie, so neither is skipped or repeated.
+    let ids: Vec<_> = (0..12)
+        .map(|i| {
+            fixture::say(
+                &mut f.store,
+                t,
+                "6175550123",
+                &format!("m{i}"),
+                1_000 + i.min(10),
+            )
+        })
+        .collect();
+    let elsewhere = fixture::say(&mut f.store, other, "6175550199", "other", 1_005);
+
+    let around = f.store.messages_around(t, ids[2], 4).unwrap();
+    let mut newest_shown = around.items[0].id;
+    let mut read = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = f.store.messages_newer(t, newest_shown, 3).unwrap();
+        assert!(page.items.len() <= 3);
+        assert!(
+            page.items
+                .windows(2)
+                .all(|w| (w[0].at, w[0].id) > (w[1].at, w[1].id)),
+            "newest first"
+        );
+        read.extend(page.items.iter().rev().map(|m| m.body.clone()));
+        pages += 1;
+        if !page.has_newer {
+            break;
+        }
+        newest_shown = page.items[0].id;
+    }
+    assert_eq!(
+        read,
+        ["m5", "m6", "m7", "m8", "m9", "m10", "m11"],
+        "every newer message once, in order"
+    );
+    assert_eq!(pages, 3);
+    assert!(
+        f.store
+            .messages_newer(t, ids[11], 3)
+            .unwrap()
+            .items
+            .is_empty(),
+        "nothing is newer than the newest"
+    );
+    assert!(matches!(
+        f.store.messages_newer(t, elsewhere, 3),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
 fn list_rows_carry_the_last_outgoing_message_state_and_opted_out_participants() {
     let mut f = fixture::store();
     let people = ["6175550131", "6175550132", "6175550133"];

@@ -228,9 +228,9 @@ describe("ConversationView", () => {
     expect((await screen.findByTestId("retry-error")).textContent).toBe("Still connecting (provider_unavailable)");
   });
 
-  it("opens at a search hit, highlighted, and jumps to the latest page on request", async () => {
+  it("opens at a search hit, highlighted, and fills the space below it with the newer messages", async () => {
     const backend = new FakeBackend();
-    backend.threads = [thread({ id: 1 })];
+    backend.threads = [thread({ id: 1, unread_count: 1 })];
     const now = Date.now();
     for (let i = 1; i <= 12; i++) backend.messages.push(message({ id: i, body: `message ${i}`, at: now - (13 - i) * 1000 }));
     const conversation = new ConversationState(backend, 1);
@@ -239,16 +239,17 @@ describe("ConversationView", () => {
     expect(backend.calls).toContain("open 1 at 5");
     const hit = await screen.findByText("message 5");
     expect(hit.closest('[data-testid="message"]')?.getAttribute("data-highlighted")).toBe("true");
-    // Only the page around the hit is loaded; the newest is not.
-    expect(screen.queryByText("message 12")).toBeNull();
-    // A message arriving now lands beyond the gap: not shown until the jump.
-    backend.messages.push(message({ id: 13, body: "message 13", at: now }));
-    backend.emit([{ type: "message_added", thread_id: 1, message_id: 13 }]);
-    await fireEvent.click(await screen.findByTestId("jump-to-latest"));
-    expect(await screen.findByText("message 13")).toBeTruthy();
-    expect(screen.getByText("message 12")).toBeTruthy();
+    // Less than a screen lies below the hit: its newer pages load at once, up to the newest,
+    // and reaching the newest marks the thread read.
+    expect(await screen.findByText("message 12")).toBeTruthy();
     expect(conversation.hasNewer).toBe(false);
-    expect(document.querySelector('[data-highlighted="true"]')).toBeNull();
+    expect(backend.calls).toContain("newer 1 after 7");
+    expect(backend.calls).toContain("read 1");
+    expect(hit.closest('[data-testid="message"]')?.getAttribute("data-highlighted")).toBe("true");
+    // From then on, a message that arrives shows at once.
+    backend.messages.push(message({ id: 13, body: "message 13", at: now }));
+    conversation.handle([{ type: "message_added", thread_id: 1, message_id: 13 }]);
+    expect(await screen.findByText("message 13")).toBeTruthy();
   });
 
   it("steps through the thread's images in the lightbox, zooms, and saves a copy", async () => {
@@ -399,6 +400,53 @@ describe("ConversationView", () => {
       await fireEvent.input(input, { target: { value: "draft" } });
       await fireEvent.keyDown(input, { key: "ArrowUp" });
       expect(document.activeElement).toBe(input);
+    });
+
+    it("opened at a search hit, loads newer pages as it is scrolled down without moving what is read", async () => {
+      const backend = new FakeBackend();
+      long(backend, 300);
+      backend.newerPageSize = 20;
+      const conversation = new ConversationState(backend, 1);
+      render(ConversationView, { backend, conversation });
+      const list = screen.getByTestId("message-list");
+      const scroller = fakeScroller(list);
+      await conversation.openAt(100);
+      const highlighted = () => document.querySelector('[data-highlighted="true"]')?.getAttribute("data-message-id");
+      await waitFor(() => expect(highlighted()).toBe("100"));
+      // Newer pages fill two screens below the hit, no more: the newest is not loaded.
+      await waitFor(() => expect(backend.calls).toContain("newer 1 after 102"));
+      await waitFor(() => expect(conversation.loadingNewer).toBe(false));
+      expect(conversation.hasNewer).toBe(true);
+      expect(conversation.messages.some((m) => m.id === 300)).toBe(false);
+      expect(screen.getByText("Scroll down for newer messages")).toBeTruthy();
+      // Where the hit sits on screen did not move while rows went in below it (the view
+      // neither followed the pages to the bottom nor lost its place).
+      const hitTop = () => list.querySelector<HTMLElement>('[data-message-id="100"]')!.closest("li")!;
+      expect(hitTop()).toBeTruthy();
+      const topBefore = list.scrollTop;
+
+      // Someone replies meanwhile: it belongs beyond the pages not yet read.
+      backend.messages.push(message({ id: 301, body: "On my way", at: NOON + 301_000, author: "+12025550122", author_name: "Sam Okafor" }));
+      conversation.handle([{ type: "message_added", thread_id: 1, message_id: 301 }]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(conversation.messages.some((m) => m.id === 301)).toBe(false);
+      expect(list.scrollTop).toBe(topBefore);
+
+      // Scrolling down reads the rest, a page at a time, until the newest.
+      for (let i = 0; i < 50 && conversation.hasNewer; i++) {
+        scroller.scrollTo(list.scrollTop + 1500);
+        await waitFor(() => expect(conversation.loadingNewer).toBe(false));
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      expect(conversation.hasNewer).toBe(false);
+      const ids = conversation.messages.map((m) => m.id);
+      expect(ids[0]).toBe(301);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.slice(1)).toEqual(ids.slice(1).map((_, i) => 300 - i));
+      // Paged in, not arrived: nothing announced, and the view stayed where it was scrolled.
+      expect(screen.getByTestId("arrivals").textContent).toBe("");
+      expect(screen.queryByText("Scroll down for newer messages")).toBeNull();
+      expect(screen.getByTestId("jump-to-latest")).toBeTruthy();
     });
 
     it("tells screen readers about a message that arrives, and not about rows scrolled into view", async () => {

@@ -16,6 +16,7 @@ import {
   type IpcError,
   type Message,
   type MessageHit,
+  type NewerMessages,
   type OutgoingAttachment,
   type Part,
   type Participant,
@@ -51,6 +52,7 @@ export type {
   IpcError,
   Message,
   MessageHit,
+  NewerMessages,
   OutgoingAttachment,
   Part,
   Participant,
@@ -88,6 +90,8 @@ export interface Backend extends ComplianceBackend {
   openThread(threadId: number, before: string | null): Promise<Result<ThreadView>>;
   /** A thread opened at one message (a search hit): the messages around it. */
   openThreadAt(threadId: number, messageId: number): Promise<Result<ThreadViewAt>>;
+  /** The page just newer than `afterMessageId`, newest first (scrolling down from a hit). */
+  newerMessages(threadId: number, afterMessageId: number): Promise<Result<NewerMessages>>;
   threadSummary(threadId: number): Promise<Result<ThreadSummary>>;
   getMessage(messageId: number): Promise<Result<Message>>;
   sendMessage(request: SendRequest): Promise<Result<Sent>>;
@@ -138,6 +142,7 @@ export const tauriBackend: Backend = {
   listThreads: (archived, after) => commands.listThreads(archived, after, 50),
   openThread: (threadId, before) => commands.openThread(threadId, before, 50),
   openThreadAt: (threadId, messageId) => commands.openThreadAt(threadId, messageId, 50),
+  newerMessages: (threadId, afterMessageId) => commands.newerMessages(threadId, afterMessageId, 50),
   threadSummary: (threadId) => commands.threadSummary(threadId),
   getMessage: (messageId) => commands.getMessage(messageId),
   sendMessage: (request) => commands.sendMessage(request),

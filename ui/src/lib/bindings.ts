@@ -24,6 +24,11 @@ export const commands = {
 	 *  first: `messages.next` reads older ones, `has_newer` says the newest are not in it.
 	 */
 	openThreadAt: (threadId: number, messageId: number, pageSize: number | null) => typedError<ThreadViewAt, IpcError>(__TAURI_INVOKE("open_thread_at", { threadId, messageId, pageSize })),
+	/**
+	 *  The messages just newer than `after_message_id`, newest first: scrolling down in a
+	 *  thread opened at a search hit.
+	 */
+	newerMessages: (threadId: number, afterMessageId: number, pageSize: number | null) => typedError<NewerMessages, IpcError>(__TAURI_INVOKE("newer_messages", { threadId, afterMessageId, pageSize })),
 	/**  One thread's row (to refresh the list when an event names it). */
 	threadSummary: (threadId: number) => typedError<ThreadSummary, IpcError>(__TAURI_INVOKE("thread_summary", { threadId })),
 	/**  One message with its parts and delivery states. */
@@ -346,6 +351,14 @@ export type MessagePage = {
 
 /**  Where a message stands locally. */
 export type MessageState = "unread" | "read" | "queued" | "sending" | "sent" | "failed";
+
+/**  Messages newer than the newest one shown, when a thread was opened at a search hit. */
+export type NewerMessages = {
+	/**  Newest first. */
+	items: Message[],
+	/**  More newer messages exist than these. */
+	has_newer: boolean,
+};
 
 /**  A number's standing, for a badge. */
 export type NumberConsent = {

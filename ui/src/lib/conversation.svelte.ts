@@ -24,11 +24,17 @@ export class ConversationState {
   older = $state<string | null>(null);
   loading = $state(true);
   loadingOlder = $state(false);
+  loadingNewer = $state(false);
   error = $state<IpcError | null>(null);
   /** The message the thread was opened at (a search hit), shown highlighted. */
   highlightId = $state<number | null>(null);
   /** Newer messages than the loaded ones exist (opened at a hit, not at the newest). */
   hasNewer = $state(false);
+  /**
+   * The newest message a newer page brought (not an arrival or a send): the view neither
+   * follows nor announces it. Plain, since it changes together with `messages`.
+   */
+  pagedTo: number | null = null;
 
   constructor(
     private backend: Backend,
@@ -101,6 +107,31 @@ export class ConversationState {
     this.messages = this.messages.concat(r.data.messages.items.filter((m) => !known.has(m.id)));
     this.older = r.data.messages.next;
     return true;
+  }
+
+  /**
+   * Reads the page just newer than the newest loaded (scrolling down from a search hit);
+   * answers whether anything was added. Reaching the newest marks the thread read.
+   */
+  async loadNewer(): Promise<boolean> {
+    const newest = this.messages[0];
+    if (!this.hasNewer || !newest || this.loadingNewer) return false;
+    this.loadingNewer = true;
+    const r = await call(() => this.backend.newerMessages(this.threadId, newest.id));
+    this.loadingNewer = false;
+    if (r.status === "error") {
+      this.error = r.error;
+      return false;
+    }
+    // Jumped to the latest meanwhile: that page already holds these.
+    if (!this.hasNewer) return false;
+    const known = new Set(this.messages.map((m) => m.id));
+    const added = r.data.items.filter((m) => !known.has(m.id));
+    this.pagedTo = added[0]?.id ?? this.pagedTo;
+    this.messages = [...added, ...this.messages].sort(newerFirst);
+    this.hasNewer = r.data.has_newer;
+    if (!this.hasNewer && (this.thread?.unread_count ?? 0) > 0) void this.markRead();
+    return added.length > 0;
   }
 
   upsert(m: Message) {

@@ -127,7 +127,17 @@ export class FakeBackend extends FakeCompliance implements Backend {
     const all = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => b.at - a.at || b.id - a.id);
     const at = Math.max(0, all.findIndex((m) => m.id === messageId));
     const from = Math.max(0, at - 2);
-    return ok({ thread: t, messages: { items: all.slice(from, at + 3), next: at + 3 < all.length ? "older" : null }, has_newer: from > 0 });
+    return ok({ thread: t, messages: { items: all.slice(from, at + 3), next: at + 3 < all.length && this.pageSize !== null ? String(at + 3) : null }, has_newer: from > 0 });
+  };
+  /** Pages newer than a message, `newerPageSize` at a time (small, so tests see paging). */
+  newerPageSize = 3;
+  newerMessages: Backend["newerMessages"] = (threadId: number, afterMessageId: number) => {
+    this.calls.push(`newer ${threadId} after ${afterMessageId}`);
+    const all = this.messages.filter((m) => m.thread_id === threadId).sort((a, b) => a.at - b.at || a.id - b.id);
+    const after = all.findIndex((m) => m.id === afterMessageId);
+    if (after < 0) return Promise.resolve({ status: "error" as const, error: { code: "not_found" as const, message: "no such message" } });
+    const newer = all.slice(after + 1);
+    return ok({ items: newer.slice(0, this.newerPageSize).reverse(), has_newer: newer.length > this.newerPageSize });
   };
   retried: number[] = [];
   retryMessage: Backend["retryMessage"] = (messageId: number) => {
