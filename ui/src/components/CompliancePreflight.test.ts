@@ -28,7 +28,13 @@ describe("the compliance checks in the new-conversation dialog", () => {
 
     // With someone else added it can go, without Tom: said before sending.
     await fireEvent.input(screen.getByTestId("new-numbers"), { target: { value: "(202) 555-0166, 202 555 0111" } });
-    expect((await screen.findByTestId("preflight-skipped")).textContent).toMatch(/Tom Becker has opted out/);
+    expect((await screen.findByTestId("preflight-skipped")).textContent).toMatch(
+      /^Tom Becker has opted out \(texted STOP\) and will be skipped; only \(202\) 555-0111 gets this message\.\s*$/,
+    );
+    await fireEvent.input(screen.getByTestId("new-numbers"), { target: { value: "(202) 555-0166, 202 555 0111, 2025550122" } });
+    await waitFor(() =>
+      expect(screen.getByTestId("preflight-skipped").textContent).toMatch(/skipped; the other 2 still get this message\.\s*$/),
+    );
     await waitFor(() => expect(send.disabled).toBe(false));
     // The dialog has no thread to continue: no "new group without them" there.
     expect(screen.queryByTestId("start-without")).toBeNull();

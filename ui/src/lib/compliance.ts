@@ -20,6 +20,7 @@ import {
   type Recipients,
 } from "./bindings";
 import type { Result } from "./backend";
+import { formatNumber } from "./format";
 
 export type {
   ConsentEntry,
@@ -163,7 +164,7 @@ export function localDateTime(value: string): number | null {
 
 /** The name shown for a recipient check. */
 export function checkName(r: RecipientCheck): string {
-  return r.name ?? r.number;
+  return r.name ?? formatNumber(r.number);
 }
 
 /** "Dana", "Dana and Sam", "Dana, Sam and Chris". */
