@@ -1,7 +1,8 @@
 // A long thread in the real app: the conversation is windowed (only the rows near the
 // viewport are in the DOM however many are loaded), older pages load while scrolling up
 // without moving the message being read, "Jump to latest" goes back to the bottom, and
-// Up in the empty composer focuses the newest message.
+// Up in the empty composer focuses the newest message. Opened at an old search hit, newer
+// pages load below it while scrolling down, up to the newest.
 //
 // The store is `groupline bench store`'s (its thread 1 is the longest: ~2,100 messages).
 import { after, before, test } from "node:test";
@@ -153,4 +154,88 @@ test("a long thread: windowed, older pages load above without a jump, back to th
     const f = await focused();
     return f.index === f.count - 2;
   }, { timeout: 5000, timeoutMsg: "Up did not move to the message before" });
+});
+
+test("opened at an old search hit, scrolling down reads the newer pages up to the newest", async () => {
+  const { browser } = app;
+  const search = await browser.$('[data-testid="search-input"]');
+  await search.click();
+  await search.setValue("collision");
+  // The oldest hit in the long thread: far enough back that newer pages lie below it.
+  const hitSelector = '[data-testid="search-hit"][data-thread-id="1"]';
+  await browser.$(hitSelector).waitForExist({ timeout: 10_000, timeoutMsg: "no search hit in the long thread" });
+  const hitId = await browser.execute((sel) => {
+    const hits = Array.from(document.querySelectorAll(sel));
+    const oldest = hits.reduce((a, h) => (Number(h.dataset.messageId) < Number(a.dataset.messageId) ? h : a));
+    oldest.click();
+    return oldest.dataset.messageId;
+  }, hitSelector);
+  await browser
+    .$(`[data-testid="message"][data-message-id="${hitId}"][data-highlighted="true"]`)
+    .waitForExist({ timeout: 10_000, timeoutMsg: `the hit ${hitId} did not open highlighted` });
+  await browser.$('[data-testid="newer-note"]').waitForExist({
+    timeout: 10_000,
+    timeoutMsg: "opened at an old hit, yet nothing newer is said to be below it",
+  });
+  const opened = await listState();
+
+  // Scroll down a step at a time. The message at the top of the viewport stays where it was
+  // while pages load below, until the newest is loaded.
+  let steps = 0;
+  let held;
+  for (; steps < 600; steps++) {
+    held = await browser.executeAsync((done) => {
+      const s = document.querySelector('[data-testid="message-list"]');
+      s.scrollTop = s.scrollTop + s.clientHeight * 0.6;
+      const frames = (n, then) => (n === 0 ? then() : requestAnimationFrame(() => frames(n - 1, then)));
+      const topMessage = () => {
+        const box = s.getBoundingClientRect();
+        for (const m of s.querySelectorAll('[data-testid="message"]')) {
+          const r = m.getBoundingClientRect();
+          if (r.top >= box.top) return { id: m.getAttribute("data-message-id"), top: r.top - box.top };
+        }
+        return null;
+      };
+      frames(2, () => {
+        const before = topMessage();
+        setTimeout(
+          () =>
+            frames(2, () => {
+              const el = before && s.querySelector(`[data-testid="message"][data-message-id="${before.id}"]`);
+              done({
+                before,
+                after: el ? el.getBoundingClientRect().top - s.getBoundingClientRect().top : null,
+                loaded: Number(s.getAttribute("data-loaded")),
+                rendered: s.querySelectorAll('[data-testid="message"]').length,
+                newer: document.querySelector('[data-testid="newer-note"]') !== null,
+                fromBottom: s.scrollHeight - s.scrollTop - s.clientHeight,
+              });
+            }),
+          250,
+        );
+      });
+    });
+    assert.ok(held.before, `a message at the top of the viewport at step ${steps}`);
+    assert.ok(
+      held.after !== null && Math.abs(held.after - held.before.top) < 1.5,
+      `message ${held.before.id} stayed put at step ${steps}: ${JSON.stringify(held)}`,
+    );
+    assert.ok(held.rendered <= 120, `the DOM stays bounded: ${held.rendered} messages rendered of ${held.loaded}`);
+    if (!held.newer && held.fromBottom < 2) break;
+  }
+  assert.equal(held.newer, false, `the newest page was reached: ${JSON.stringify(held)}`);
+  assert.ok(held.loaded > opened.loaded, `newer pages were read: ${opened.loaded} → ${held.loaded}`);
+  // The newest message (the one the first test sent) is at the bottom.
+  const last = await browser.execute(() => {
+    const bodies = document.querySelectorAll('[data-testid="message-list"] [data-testid="message-body"]');
+    return bodies[bodies.length - 1]?.textContent ?? "";
+  });
+  assert.match(last, /^Still at the bottom/);
+
+  await search.clearValue();
+  await browser.execute(() => {
+    const s = document.querySelector('[data-testid="search-input"]');
+    s.value = "";
+    s.dispatchEvent(new Event("input", { bubbles: true }));
+  });
 });
