@@ -73,16 +73,16 @@ impl Backend {
             return;
         }
         let mut progress = |step: UpgradeStep| {
-            tracing::info!(
-                step = step.step,
-                of = step.of,
-                version = step.version,
-                "upgrading the store: {}",
-                step.name
-            );
             // A new store runs every migration from the first: that is creating it, not
-            // an upgrade worth a screen.
+            // an upgrade worth a screen (or a log line per step).
             if step.version > step.step {
+                tracing::info!(
+                    step = step.step,
+                    of = step.of,
+                    version = step.version,
+                    "upgrading the store: {}",
+                    step.name
+                );
                 *self.upgrading.lock().unwrap_or_else(|p| p.into_inner()) = Some(step);
             }
         };
