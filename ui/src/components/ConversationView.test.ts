@@ -282,9 +282,33 @@ describe("ConversationView", () => {
     expect(screen.getByTestId("lightbox-position").textContent).toBe("1 of 3");
     await fireEvent.click(screen.getByTestId("lightbox-zoom-in"));
     expect(screen.getByTestId("lightbox-image").getAttribute("data-zoom")).toBe("1.5");
-    await fireEvent.click(screen.getByTestId("lightbox-save"));
+    const save = screen.getByTestId("lightbox-save");
+    expect(save.textContent).toBe("Save as…");
+    await fireEvent.click(save);
     expect((await screen.findByTestId("lightbox-note")).textContent).toBe("Saved to /home/me/Downloads/one.png");
     expect(backend.calls).toContain(`save ${"1".repeat(64)} one.png`);
+
+    // A cancelled dialog answers null: nothing is shown (not even the last save's note).
+    backend.saveAnswer = null;
+    await fireEvent.click(save);
+    await waitFor(() => expect(screen.queryByTestId("lightbox-note")).toBeNull());
+    expect(backend.calls.filter((c) => c.startsWith("save "))).toHaveLength(2);
+
+    // No dialog could be shown: saved to the default folder, and the note says so.
+    backend.saveAnswer = { path: "/home/me/Downloads/one (1).png", fallback: true };
+    await fireEvent.click(save);
+    expect((await screen.findByTestId("lightbox-note")).textContent).toBe(
+      "No save dialog could be opened; saved to /home/me/Downloads/one (1).png",
+    );
+
+    backend.saveAnswer = { code: "save_failed", message: "cannot save /mnt/usb/one.png: Read-only file system (os error 30)" };
+    await fireEvent.click(save);
+    await waitFor(() =>
+      expect(screen.getByTestId("lightbox-note").textContent).toBe(
+        "cannot save /mnt/usb/one.png: Read-only file system (os error 30) (save_failed)",
+      ),
+    );
+    expect(screen.getByTestId("lightbox-note").classList.contains("error")).toBe(true);
   });
 
   describe("a long thread", () => {
