@@ -311,6 +311,35 @@ describe("ConversationView", () => {
     expect(screen.getByTestId("lightbox-note").classList.contains("error")).toBe(true);
   });
 
+  it("saves a file card's file as… where the user chose, and shows nothing on cancel", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const vcard = {
+      id: 5,
+      content_type: "text/vcard",
+      display: "file" as const,
+      file_name: "tow-service.vcf",
+      size: 120,
+      sha256: "c".repeat(64),
+      width: null,
+      height: null,
+      thumbnail_sha256: null,
+    };
+    backend.messages = [message({ id: 1, body: "their card", parts: [vcard] })];
+    await open(backend);
+    const save = await screen.findByTestId("file-save");
+    expect(save.textContent).toBe("Save as…");
+
+    backend.saveAnswer = null;
+    await fireEvent.click(save);
+    await waitFor(() => expect(backend.calls).toContain(`save ${"c".repeat(64)} tow-service.vcf`));
+    expect(screen.queryByTestId("file-save-note")).toBeNull();
+
+    backend.saveAnswer = undefined;
+    await fireEvent.click(save);
+    expect((await screen.findByTestId("file-save-note")).textContent).toBe("Saved to /home/me/Downloads/tow-service.vcf");
+  });
+
   describe("a long thread", () => {
     const NOON = new Date(2026, 0, 15, 12, 0, 0).getTime();
     /** `n` messages of ours on one day, oldest first (ids 1..n). */
