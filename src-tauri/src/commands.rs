@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use engine::Session;
-use tauri::State;
+use tauri::{State, WebviewWindow};
 
 use crate::IpcError;
 use crate::backend::Backend;
@@ -13,8 +13,9 @@ use crate::dto::{
     ContactInput, ContactPage, DesktopStatus, Message, NewerMessages, SearchResults, SendRequest,
     Sent, StoreState, ThreadPage, ThreadSummary, ThreadView, ThreadViewAt,
 };
-use crate::ops;
+use crate::save_as::{self, SavedFile};
 use crate::settings::{self, ConnectionTest, ProfileInput, SettingsView};
+use crate::{media, ops};
 
 /// Runs `f` on the session on a blocking thread.
 async fn blocking<T: Send + 'static>(
@@ -275,25 +276,26 @@ pub async fn test_connection(
     settings::test_connection(&session, name).await
 }
 
-/// Saves a copy of a stored media file into the user's Downloads folder; answers its path.
+/// "Save as…" for a stored media file: asks where (the native dialog, opening in Downloads
+/// with the file's own name) and copies it there; `null` when the user cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_media(
-    app: tauri::AppHandle,
+    window: WebviewWindow,
     backend: State<'_, Backend>,
     sha256: String,
     file_name: String,
-) -> Result<String, IpcError> {
-    use tauri::Manager;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| IpcError::internal(format!("no folder to save into: {e}")))?;
-    blocking(&backend, move |s| {
-        crate::media::save_copy(s, &sha256, &file_name, &dir).map(|p| p.display().to_string())
-    })
-    .await
+) -> Result<Option<SavedFile>, IpcError> {
+    let dialog = media::save_dialog(&file_name, save_as::downloads(&window)?);
+    // A name that is not a stored file is refused before the user is asked anything.
+    let asked = sha256.clone();
+    blocking(&backend, move |s| media::stored_file(s, &asked).map(drop)).await?;
+    let Some(target) = save_as::choose(&window, &dialog).await? else {
+        return Ok(None);
+    };
+    blocking(&backend, move |s| media::save_copy(s, &sha256, &target))
+        .await
+        .map(Some)
 }
 
 /// A page of contacts by name.

@@ -11,7 +11,6 @@
 //! they cross as plain strings and the UI renders them as text.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -24,11 +23,12 @@ use engine::{ErrorCode, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use specta_typescript::Number;
-use tauri::State;
+use tauri::{State, WebviewWindow};
 
 use crate::IpcError;
 use crate::backend::Backend;
 use crate::dto::{OutgoingAttachment, Recipients};
+use crate::save_as::{self, SaveDialog, Target};
 
 /// The largest CSV import or scanned form accepted, before decoding.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -229,6 +229,8 @@ pub struct OptInInput {
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct CsvExport {
     pub path: String,
+    /// No save dialog could be shown: the file went to the data directory's `exports/`.
+    pub fallback: bool,
     pub events: u32,
 }
 
@@ -481,13 +483,6 @@ fn decode_upload(file: &OutgoingAttachment) -> Result<Vec<u8>, IpcError> {
     Ok(bytes)
 }
 
-fn io_error(path: &std::path::Path, e: std::io::Error) -> IpcError {
-    IpcError::new(
-        ErrorCode::DataDirUnavailable,
-        format!("cannot write {}: {e}", path.display()),
-    )
-}
-
 fn non_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -525,30 +520,26 @@ pub fn record_opt_in(session: &Session, input: OptInInput, now: i64) -> Result<(
     Ok(())
 }
 
-/// Writes the whole ledger as CSV to a new file under the data directory's `exports/`.
-pub fn export_csv(session: &Session, now: i64) -> Result<CsvExport, IpcError> {
-    let dir = session.data_dir().path().join(EXPORTS_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+/// The "Export CSV…" dialog: `consent-ledger-<time>.csv`, opening in `downloads`; without a
+/// dialog the file goes to the data directory's `exports/`.
+pub fn export_dialog(session: &Session, now: i64, downloads: Option<PathBuf>) -> SaveDialog {
     let stamp = engine::clock::xs_date_time(now)
         .replace([':', '-'], "")
         .replace('.', "_");
-    let mut path: PathBuf = dir.join(format!("consent-ledger-{stamp}.csv"));
-    let mut n = 1;
-    while path.exists() {
-        n += 1;
-        path = dir.join(format!("consent-ledger-{stamp}-{n}.csv"));
+    SaveDialog {
+        file_name: format!("consent-ledger-{stamp}.csv"),
+        start_dir: downloads,
+        fallback_dir: session.data_dir().path().join(EXPORTS_DIR),
     }
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| io_error(&path, e))?;
-    let mut out = std::io::BufWriter::new(file);
-    let events = consent_ledger::export_csv(session, &mut out)?;
-    out.flush().map_err(|e| io_error(&path, e))?;
-    out.get_ref().sync_all().map_err(|e| io_error(&path, e))?;
+}
+
+/// Writes the whole ledger as CSV to `target`.
+pub fn export_csv(session: &Session, target: &Target) -> Result<CsvExport, IpcError> {
+    let (saved, events) =
+        save_as::write(target, |out| Ok(consent_ledger::export_csv(session, out)?))?;
     Ok(CsvExport {
-        path: path.display().to_string(),
+        path: saved.path,
+        fallback: saved.fallback,
         events: u32::try_from(events).unwrap_or(u32::MAX),
     })
 }
@@ -656,12 +647,22 @@ pub async fn record_opt_in_consent(
     blocking(&backend, move |s| record_opt_in(s, input, now)).await
 }
 
-/// Writes the ledger as CSV under the data directory's `exports/`; answers the path.
+/// "Export CSV…": asks where to save the ledger (the native dialog) and writes it there;
+/// `null` when the user cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_consent_csv(backend: State<'_, Backend>) -> Result<CsvExport, IpcError> {
-    let now = now_ms();
-    blocking(&backend, move |s| export_csv(s, now)).await
+pub async fn export_consent_csv(
+    window: WebviewWindow,
+    backend: State<'_, Backend>,
+) -> Result<Option<CsvExport>, IpcError> {
+    let session = backend.session()?;
+    let dialog = export_dialog(&session, now_ms(), save_as::downloads(&window).ok());
+    let Some(target) = save_as::choose(&window, &dialog).await? else {
+        return Ok(None);
+    };
+    blocking(&backend, move |s| export_csv(s, &target))
+        .await
+        .map(Some)
 }
 
 /// Records prior consents from a CSV file the user picked (all rows or none).
@@ -921,17 +922,35 @@ mod tests {
     fn export_and_import_go_through_the_ledger() {
         let (dir, session) = session();
         ledger_with_three(&session);
-        let out = export_csv(&session, 1_700_000_000_000).unwrap();
-        assert_eq!(out.events, 3);
+        let dialog = export_dialog(&session, 1_700_000_000_000, None);
         assert!(
-            out.path
+            dialog.file_name.starts_with("consent-ledger-20231114T")
+                && dialog.file_name.ends_with(".csv"),
+            "{}",
+            dialog.file_name
+        );
+        let chosen = dir.path().join("ledger.csv");
+        let out = export_csv(&session, &Target::Chosen(chosen.clone())).unwrap();
+        assert_eq!(out.events, 3);
+        assert_eq!(out.path, chosen.display().to_string());
+        assert!(!out.fallback);
+        let csv = std::fs::read_to_string(&chosen).unwrap();
+        assert!(csv.contains("+12025550166"), "{csv}");
+        // Without a dialog: under exports/, and a second export does not overwrite the first.
+        let fallback = Target::Fallback {
+            dir: dialog.fallback_dir.clone(),
+            file_name: dialog.file_name.clone(),
+        };
+        let first = export_csv(&session, &fallback).unwrap();
+        let again = export_csv(&session, &fallback).unwrap();
+        assert!(first.fallback);
+        assert!(
+            first
+                .path
                 .starts_with(&dir.path().join(EXPORTS_DIR).display().to_string())
         );
-        let csv = std::fs::read_to_string(&out.path).unwrap();
-        assert!(csv.contains("+12025550166"), "{csv}");
-        // A second export the same millisecond does not overwrite the first.
-        let again = export_csv(&session, 1_700_000_000_000).unwrap();
-        assert_ne!(again.path, out.path);
+        assert_ne!(again.path, first.path);
+        assert_eq!(std::fs::read_to_string(&again.path).unwrap(), csv);
 
         let file = OutgoingAttachment {
             file_name: "prior.csv".into(),

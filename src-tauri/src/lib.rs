@@ -20,6 +20,7 @@ pub mod media;
 pub mod notification_command;
 pub mod ops;
 pub mod participants_command;
+pub mod save_as;
 pub mod settings;
 pub mod size_meter_command;
 
@@ -41,6 +42,9 @@ pub fn run() {
 
     let builder = ipc::builder();
     let result = tauri::Builder::default()
+        // The native save dialog, for the commands' "Save as…" (src/save_as.rs). The window
+        // is granted none of the plugin's own commands: only Rust opens a dialog.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
             let app = ctx.app_handle().clone();

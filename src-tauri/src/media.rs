@@ -10,10 +10,12 @@
 //! included, is `application/octet-stream` with `Content-Disposition: attachment`, so the
 //! webview never parses it. Every answer carries `nosniff` and a sandboxing CSP.
 
-use engine::Session;
+use engine::{ErrorCode, Session};
 use tauri::http::{Method, Request, Response, StatusCode, header};
 
+use crate::IpcError;
 use crate::dto::{PartDisplay, display_of};
+use crate::save_as::{self, SaveDialog, SavedFile, Target};
 
 /// The scheme name; the CSP in `tauri.conf.json` allows it for images and media only.
 pub const SCHEME: &str = "glmedia";
@@ -96,50 +98,51 @@ pub fn respond(session: Option<&Session>, request: &Request<Vec<u8>>) -> Respons
         .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot answer"))
 }
 
-/// Copies a stored media file (by its content hash) into `dir` under the file's own name
-/// (made safe, and numbered when the name is taken); answers where it went. The "Save"
-/// of the lightbox and file cards: the user gets a copy, the store keeps its own.
-pub fn save_copy(
-    session: &Session,
-    sha256: &str,
-    file_name: &str,
-    dir: &std::path::Path,
-) -> Result<std::path::PathBuf, crate::IpcError> {
+/// The stored file of a content hash, to save a copy of: anything but a sha256 name, and
+/// anything but a regular file in the media folder, is refused.
+pub fn stored_file(session: &Session, sha256: &str) -> Result<std::path::PathBuf, IpcError> {
     if !is_sha256_name(sha256) {
-        return Err(crate::IpcError::invalid("not a media file name"));
+        return Err(IpcError::invalid("not a media file name"));
     }
-    let from = session.media_file(sha256)?;
-    let name = crate::ops::clean_file_name(file_name);
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
-        _ => (name.clone(), String::new()),
-    };
-    let io = |e: std::io::Error| crate::IpcError::internal(format!("cannot save {name}: {e}"));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    for n in 0..1000 {
-        let candidate = if n == 0 {
-            dir.join(&name)
-        } else {
-            dir.join(format!("{stem} ({n}){ext}"))
+    let path = session.media_file(sha256)?;
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => Ok(path),
+        _ => Err(IpcError::new(
+            ErrorCode::MediaUnavailable,
+            "this file is no longer in the media folder",
+        )),
+    }
+}
+
+/// The "Save as…" dialog for a stored file: its own name made safe, opening in `downloads`
+/// (also where it goes when no dialog can be shown), offering its extension's type.
+pub fn save_dialog(file_name: &str, downloads: std::path::PathBuf) -> SaveDialog {
+    SaveDialog {
+        file_name: crate::ops::clean_file_name(file_name),
+        start_dir: Some(downloads.clone()),
+        fallback_dir: downloads,
+    }
+}
+
+/// Copies a stored media file (by its content hash) to `target`; answers where it went.
+/// The "Save as…" of the lightbox and file cards: the user gets a copy, the store keeps
+/// its own.
+pub fn save_copy(session: &Session, sha256: &str, target: &Target) -> Result<SavedFile, IpcError> {
+    let from = stored_file(session, sha256)?;
+    let mut input = std::fs::File::open(&from).map_err(|e| {
+        IpcError::new(
+            ErrorCode::MediaUnavailable,
+            format!("cannot read the stored file: {e}"),
+        )
+    })?;
+    let (saved, _) = save_as::write(target, |out| {
+        let into = match target {
+            Target::Chosen(p) => p.as_path(),
+            Target::Fallback { dir, .. } => dir.as_path(),
         };
-        // create_new: never overwrite what the user already has.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(mut out) => {
-                let mut input = std::fs::File::open(&from).map_err(io)?;
-                std::io::copy(&mut input, &mut out).map_err(io)?;
-                return Ok(candidate);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io(e)),
-        }
-    }
-    Err(crate::IpcError::invalid(format!(
-        "too many files named {name} already"
-    )))
+        std::io::copy(&mut input, out).map_err(|e| save_as::save_error(into, e))
+    })?;
+    Ok(saved)
 }
 
 #[cfg(test)]
@@ -270,15 +273,50 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_copy_never_overwrites_and_keeps_a_safe_name() {
+    fn a_copy_goes_where_the_user_chose_and_replaces_what_was_there() {
         let dir = tempfile::tempdir().unwrap();
         let (session, png, _) = session_with_media(&dir.path().join("data"));
-        let out = dir.path().join("Downloads");
-        let first = save_copy(&session, &png, "../../photo.png", &out).unwrap();
-        assert_eq!(first, out.join("photo.png"));
-        assert_eq!(std::fs::read(&first).unwrap(), PNG);
-        let second = save_copy(&session, &png, "photo.png", &out).unwrap();
-        assert_eq!(second, out.join("photo (1).png"));
-        assert!(save_copy(&session, "../etc/passwd", "x", &out).is_err());
+        let chosen = dir.path().join("chosen.png");
+        std::fs::write(&chosen, b"an older file the dialog asked to replace").unwrap();
+        let saved = save_copy(&session, &png, &Target::Chosen(chosen.clone())).unwrap();
+        assert_eq!(saved.path, chosen.display().to_string());
+        assert!(!saved.fallback);
+        assert_eq!(std::fs::read(&chosen).unwrap(), PNG);
+    }
+
+    #[test]
+    fn only_a_stored_sha256_name_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, png, _) = session_with_media(&dir.path().join("data"));
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for name in [
+            "../etc/passwd".to_owned(),
+            png.to_uppercase(),
+            format!("{png}/x"),
+            png[..63].to_owned(),
+        ] {
+            let err = save_copy(&session, &name, &Target::Chosen(out.join("x"))).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{name}");
+        }
+        let missing = "0".repeat(64);
+        let err = save_copy(&session, &missing, &Target::Chosen(out.join("x"))).unwrap_err();
+        assert_eq!(err.code, ErrorCode::MediaUnavailable);
+        assert_eq!(
+            std::fs::read_dir(&out).unwrap().count(),
+            0,
+            "nothing written"
+        );
+    }
+
+    #[test]
+    fn the_dialog_offers_the_cleaned_name_in_downloads() {
+        let d = save_dialog("../../photo.png", "/home/me/Downloads".into());
+        assert_eq!(d.file_name, "photo.png");
+        assert_eq!(
+            d.start_dir.as_deref(),
+            Some(std::path::Path::new("/home/me/Downloads"))
+        );
+        assert_eq!(d.fallback_dir, std::path::Path::new("/home/me/Downloads"));
     }
 }

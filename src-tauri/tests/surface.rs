@@ -42,3 +42,16 @@ fn every_command_is_in_the_manifest_and_granted_to_the_window() {
         "the window is granted a command the builder does not declare"
     );
 }
+
+#[test]
+fn the_window_cannot_open_dialogs_or_choose_paths() {
+    // "Save as…" opens the native dialog from Rust and writes only where the user chose;
+    // the webview itself must never be able to open a dialog (and so pick a path).
+    let capability = read("capabilities/main-window.json");
+    for forbidden in ["dialog:", "fs:"] {
+        assert!(
+            !capability.contains(forbidden),
+            "capabilities/main-window.json grants a {forbidden} permission"
+        );
+    }
+}

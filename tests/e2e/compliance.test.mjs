@@ -5,18 +5,24 @@
 // reason, and the group's composer says he will be skipped.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { screenshotDir, screenshotScreen, startApp } from "./harness.mjs";
+import { CLI, screenshotDir, screenshotScreen, startApp } from "./harness.mjs";
 
 const TOM = "+12025550166";
 const CONFIRMATION = /You have been unsubscribed/;
 
 let app;
+// "Export CSV…" writes here: GROUPLINE_SAVE_AS_DIR stands in for the native save dialog.
+const saveDir = mkdtempSync(join(tmpdir(), "groupline-e2e-save-as-"));
 before(async () => {
-  app = await startApp();
+  app = await startApp({ env: { GROUPLINE_SAVE_AS_DIR: saveDir } });
 });
 after(async () => {
   await app?.stop();
+  rmSync(saveDir, { recursive: true, force: true });
 });
 
 /** Clicks the thread row whose title `match`es; answers false if there is none yet. */
@@ -204,12 +210,21 @@ test("Tom texts Stop.: badge, ledger entry, one confirmation, blocked send", asy
     await shot("contact");
     await browser.keys("Escape");
 
-    // Export writes the ledger under the data directory and says where.
+    // "Export CSV…" writes the ledger where the user chose, named for the time, and says
+    // where; the file is what the CLI exports of the same ledger.
     await (await byTestId("export-csv")).click();
     await (await byTestId("compliance-notice")).waitForExist({ timeout: 10_000 });
     const notice = await text("compliance-notice");
-    assert.match(notice, /^Exported \d+ entries to .*exports\/consent-ledger-.*\.csv$/);
-    assert.ok(notice.includes(app.dataDir), `the export lands in the data directory: ${notice}`);
+    const saved = notice.match(/^Saved (\d+) entries to (.*)$/);
+    assert.ok(saved, notice);
+    const [, count, path] = saved;
+    assert.match(path, new RegExp(`^${saveDir}/consent-ledger-\\d{8}T[^/]*\\.csv$`));
+    const csv = readFileSync(path, "utf8");
+    const cliCopy = join(saveDir, "cli.csv");
+    execFileSync(CLI, ["consent", "export", cliCopy, "--data-dir", app.dataDir], { stdio: "ignore" });
+    assert.equal(csv, readFileSync(cliCopy, "utf8"), "the saved ledger is the whole ledger");
+    assert.ok(Number(count) >= 2, `the opt-out and its confirmation at least: ${notice}`);
+    assert.ok(csv.includes(TOM), "Tom's opt-out is in the export");
   } finally {
     await shot("final");
   }

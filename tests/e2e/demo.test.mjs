@@ -1,17 +1,24 @@
 // On first launch the app runs the embedded demo provider: its group thread appears with
 // the cast's names, opens with messages and an image thumbnail, and a reply typed in the
 // composer goes out over real MM7 to the simulator and reaches a sent or delivered state.
+// "Save as…" of a photo and of a file card writes the stored bytes where the user chose
+// (GROUPLINE_SAVE_AS_DIR stands in for the native dialog, which a test cannot click).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { screenshotDir, screenshotScreen, startApp } from "./harness.mjs";
+import { screenshotDir, screenshotScreen, startApp, storedMedia } from "./harness.mjs";
 
 let app;
+const saveDir = mkdtempSync(join(tmpdir(), "groupline-e2e-save-as-"));
 before(async () => {
-  app = await startApp();
+  app = await startApp({ env: { GROUPLINE_SAVE_AS_DIR: saveDir } });
 });
 after(async () => {
   await app?.stop();
+  rmSync(saveDir, { recursive: true, force: true });
 });
 
 const REPLY = "Thanks all, the tow is booked <b>not bold</b>";
@@ -98,6 +105,59 @@ test("the demo's claim thread opens with its photos and a reply is delivered", a
     await browser.saveScreenshot(join(dir, "demo-thread.png"));
     screenshotScreen(display, join(dir, "demo-thread-screen.png"));
   }
+});
+
+/** The saved file's bytes, checked to be exactly a stored media file's (content-addressed). */
+function savedCopyOfStored(dataDir, path) {
+  const bytes = readFileSync(path);
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  const stored = storedMedia(dataDir, sha);
+  assert.ok(stored, `${path} is not a byte-for-byte copy of any stored media file`);
+  assert.deepEqual(bytes, readFileSync(stored));
+  return { bytes, sha };
+}
+
+test("Save as… writes a photo and a file card's file where the user chose", async () => {
+  const { browser, dataDir } = app;
+  const text = async (el) => (await el.getProperty("textContent")).trim();
+
+  // The claim thread is open (the test above); its first photo, full size.
+  await browser.execute(() => document.querySelector('[data-testid="message-image"]').closest("button").click());
+  const image = await browser.$('[data-testid="lightbox-image"]');
+  await image.waitForExist({ timeout: 10_000 });
+  const sha = (await image.getAttribute("src")).split("/").pop();
+  const name = await image.getAttribute("alt");
+  const save = await browser.$('[data-testid="lightbox-save"]');
+  assert.equal(await text(save), "Save as…");
+  await save.click();
+  const note = await browser.$('[data-testid="lightbox-note"]');
+  await note.waitForExist({ timeout: 10_000, timeoutMsg: "the lightbox never said where it saved" });
+  assert.equal(await text(note), `Saved to ${join(saveDir, name)}`);
+  assert.equal(savedCopyOfStored(dataDir, join(saveDir, name)).sha, sha, "the photo shown is the one saved");
+  await browser.keys("Escape");
+
+  // The tow service's card: a file card (scrolled to, the list renders only what is near).
+  const card = "Ricks Towing.vcf";
+  await browser.waitUntil(
+    async () =>
+      browser.execute((card) => {
+        for (const c of document.querySelectorAll('[data-testid="file-card"]')) {
+          if (c.textContent.includes(card)) {
+            c.querySelector('[data-testid="file-save"]').click();
+            return true;
+          }
+        }
+        document.querySelector('[data-testid="message-list"]').scrollBy(0, -300);
+        return false;
+      }, card),
+    { timeout: 30_000, timeoutMsg: `no file card for ${card}` },
+  );
+  const cardNote = await browser.$('[data-testid="file-save-note"]');
+  await cardNote.waitForExist({ timeout: 10_000, timeoutMsg: "the file card never said where it saved" });
+  assert.equal(await text(cardNote), `Saved to ${join(saveDir, card)}`);
+  const { bytes } = savedCopyOfStored(dataDir, join(saveDir, card));
+  assert.match(bytes.toString("utf8"), /^BEGIN:VCARD\r\n/);
+  await browser.saveScreenshot(join(screenshotDir(), "demo-save-as.png"));
 });
 
 test("the listing group marks the buyer who texted Stop as opted out", async () => {

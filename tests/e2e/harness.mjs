@@ -2,7 +2,7 @@
 // given), tauri-driver on free ports, a fresh data directory, and a WebdriverIO session whose
 // keep-alive connection avoids the "connection reset" flakes seen with one-shot clients.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -207,6 +207,14 @@ export function pngFixture(width = 64, height = 48) {
 export function cliStatus(dataDir) {
   const out = execFileSync(CLI, ["status", "--data-dir", dataDir], { encoding: "utf8" });
   return JSON.parse(out);
+}
+
+/** The stored media file named `sha256` somewhere under a data directory, or null. */
+export function storedMedia(dataDir, sha256) {
+  const found = readdirSync(dataDir, { recursive: true, withFileTypes: true }).find(
+    (e) => e.isFile() && e.name === sha256,
+  );
+  return found ? join(found.parentPath, found.name) : null;
 }
 
 /** Where screenshots go: beside the build, not in the source tree. */

@@ -74,6 +74,9 @@ pub enum ErrorCode {
     ProviderUnavailable,
     /// A stored media file is missing or unreadable.
     MediaUnavailable,
+    /// A file could not be written where it was being saved (a folder without write
+    /// permission, a full disk); nothing was left there.
+    SaveFailed,
     /// An attachment cannot be sent: its type, or a size that cannot be made to fit.
     MediaRefused,
     /// Every recipient opted out: nothing may be sent.

@@ -142,14 +142,29 @@ describe("ComplianceView", () => {
     );
   });
 
-  it("exports to the data directory and says where", async () => {
+  it("exports where the user chose and says where; a cancel says nothing", async () => {
     const backend = ledger();
     await waitFor(() => expect(rows()).toHaveLength(4));
-    await fireEvent.click(screen.getByTestId("export-csv"));
+    const exportButton = screen.getByTestId("export-csv");
+    expect(exportButton.textContent).toBe("Export CSV…");
+    await fireEvent.click(exportButton);
     expect((await screen.findByTestId("compliance-notice")).textContent).toBe(
-      "Exported 4 entries to /data/exports/consent-ledger-20261123T031500Z.csv",
+      "Saved 4 entries to /home/me/Downloads/consent-ledger-20261123T031500Z.csv",
     );
     expect(backend.exports).toBe(1);
+
+    backend.exportTo = null;
+    await fireEvent.click(exportButton);
+    await waitFor(() => expect(screen.queryByTestId("compliance-notice")).toBeNull());
+    expect(screen.queryByTestId("compliance-error")).toBeNull();
+    expect(backend.exports).toBe(1);
+
+    backend.exportTo = { path: "/data/exports/consent-ledger-20261123T031500Z.csv", fallback: true };
+    await fireEvent.click(exportButton);
+    expect((await screen.findByTestId("compliance-notice")).textContent).toBe(
+      "No save dialog could be opened; saved 4 entries to /data/exports/consent-ledger-20261123T031500Z.csv",
+    );
+
     backend.failures.exportConsentCsv = { code: "data_dir_unavailable", message: "cannot write /data/exports" };
     await fireEvent.click(screen.getByTestId("export-csv"));
     expect((await screen.findByTestId("compliance-error")).textContent).toBe("cannot write /data/exports");

@@ -283,9 +283,62 @@ describe("ConversationView", () => {
     expect(screen.getByTestId("lightbox-position").textContent).toBe("1 of 3");
     await fireEvent.click(screen.getByTestId("lightbox-zoom-in"));
     expect(screen.getByTestId("lightbox-image").getAttribute("data-zoom")).toBe("1.5");
-    await fireEvent.click(screen.getByTestId("lightbox-save"));
+    const save = screen.getByTestId("lightbox-save");
+    expect(save.textContent).toBe("Save as…");
+    await fireEvent.click(save);
     expect((await screen.findByTestId("lightbox-note")).textContent).toBe("Saved to /home/me/Downloads/one.png");
     expect(backend.calls).toContain(`save ${"1".repeat(64)} one.png`);
+
+    // A cancelled dialog answers null: nothing is shown (not even the last save's note).
+    backend.saveAnswer = null;
+    await fireEvent.click(save);
+    await waitFor(() => expect(screen.queryByTestId("lightbox-note")).toBeNull());
+    expect(backend.calls.filter((c) => c.startsWith("save "))).toHaveLength(2);
+
+    // No dialog could be shown: saved to the default folder, and the note says so.
+    backend.saveAnswer = { path: "/home/me/Downloads/one (1).png", fallback: true };
+    await fireEvent.click(save);
+    expect((await screen.findByTestId("lightbox-note")).textContent).toBe(
+      "No save dialog could be opened; saved to /home/me/Downloads/one (1).png",
+    );
+
+    backend.saveAnswer = { code: "save_failed", message: "cannot save /mnt/usb/one.png: Read-only file system (os error 30)" };
+    await fireEvent.click(save);
+    await waitFor(() =>
+      expect(screen.getByTestId("lightbox-note").textContent).toBe(
+        "cannot save /mnt/usb/one.png: Read-only file system (os error 30) (save_failed)",
+      ),
+    );
+    expect(screen.getByTestId("lightbox-note").classList.contains("error")).toBe(true);
+  });
+
+  it("saves a file card's file as… where the user chose, and shows nothing on cancel", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const vcard = {
+      id: 5,
+      content_type: "text/vcard",
+      display: "file" as const,
+      file_name: "tow-service.vcf",
+      size: 120,
+      sha256: "c".repeat(64),
+      width: null,
+      height: null,
+      thumbnail_sha256: null,
+    };
+    backend.messages = [message({ id: 1, body: "their card", parts: [vcard] })];
+    await open(backend);
+    const save = await screen.findByTestId("file-save");
+    expect(save.textContent).toBe("Save as…");
+
+    backend.saveAnswer = null;
+    await fireEvent.click(save);
+    await waitFor(() => expect(backend.calls).toContain(`save ${"c".repeat(64)} tow-service.vcf`));
+    expect(screen.queryByTestId("file-save-note")).toBeNull();
+
+    backend.saveAnswer = undefined;
+    await fireEvent.click(save);
+    expect((await screen.findByTestId("file-save-note")).textContent).toBe("Saved to /home/me/Downloads/tow-service.vcf");
   });
 
   describe("a long thread", () => {

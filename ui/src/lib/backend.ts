@@ -21,6 +21,7 @@ import {
   type Part,
   type Participant,
   type Recipients,
+  type SavedFile,
   type SearchResults,
   type SendRequest,
   type Sent,
@@ -57,6 +58,7 @@ export type {
   Part,
   Participant,
   Recipients,
+  SavedFile,
   SearchResults,
   SendRequest,
   Sent,
@@ -114,8 +116,9 @@ export interface Backend extends ComplianceBackend {
   setDefaultRegion(region: string): Promise<Result<SettingsView>>;
   /** Proves a profile's endpoint and credentials answer, sending nothing billable. */
   testConnection(name: string): Promise<Result<ConnectionTest>>;
-  /** Saves a copy of a stored media file into Downloads; answers its path. */
-  saveMedia(sha256: string, fileName: string): Promise<Result<string>>;
+  /** "Save as…": the backend asks where with the native dialog and copies the stored file
+   * there; answers where it went, or `null` when the user cancelled. */
+  saveMedia(sha256: string, fileName: string): Promise<Result<SavedFile | null>>;
   /** How big this message will be for the recipients' carriers, and what will be
    * downscaled or converted to fit (the composer's size meter). */
   sizeMeter(to: Recipients, text: string, attachments: OutgoingAttachment[]): Promise<Result<SizeMeter>>;

@@ -64,8 +64,11 @@ export const commands = {
 	setDefaultRegion: (region: string) => typedError<SettingsView, IpcError>(__TAURI_INVOKE("set_default_region", { region })),
 	/**  Proves a profile's endpoint and credentials answer, sending nothing billable. */
 	testConnection: (name: string) => typedError<ConnectionTest, IpcError>(__TAURI_INVOKE("test_connection", { name })),
-	/**  Saves a copy of a stored media file into the user's Downloads folder; answers its path. */
-	saveMedia: (sha256: string, fileName: string) => typedError<string, IpcError>(__TAURI_INVOKE("save_media", { sha256, fileName })),
+	/**
+	 *  "Save as…" for a stored media file: asks where (the native dialog, opening in Downloads
+	 *  with the file's own name) and copies it there; `null` when the user cancelled.
+	 */
+	saveMedia: (sha256: string, fileName: string) => typedError<SavedFile | null, IpcError>(__TAURI_INVOKE("save_media", { sha256, fileName })),
 	/**
 	 *  What sending to `to` would do, before sending: who is skipped because they opted out,
 	 *  whether anything can be sent, quiet hours, the opt-out footer.
@@ -79,8 +82,11 @@ export const commands = {
 	consentStatuses: (numbers: string[]) => typedError<NumberConsent[], IpcError>(__TAURI_INVOKE("consent_statuses", { numbers })),
 	/**  Records an opt-in (keyword, web form, paper form with its scan, verbal). */
 	recordOptInConsent: (input: OptInInput) => typedError<null, IpcError>(__TAURI_INVOKE("record_opt_in_consent", { input })),
-	/**  Writes the ledger as CSV under the data directory's `exports/`; answers the path. */
-	exportConsentCsv: () => typedError<CsvExport, IpcError>(__TAURI_INVOKE("export_consent_csv")),
+	/**
+	 *  "Export CSV…": asks where to save the ledger (the native dialog) and writes it there;
+	 *  `null` when the user cancelled.
+	 */
+	exportConsentCsv: () => typedError<CsvExport | null, IpcError>(__TAURI_INVOKE("export_consent_csv")),
 	/**  Records prior consents from a CSV file the user picked (all rows or none). */
 	importConsentCsv: (file: OutgoingAttachment) => typedError<number, IpcError>(__TAURI_INVOKE("import_consent_csv", { file })),
 	/**  Starts a group without those who opted out, linked to `thread_id`; answers its id. */
@@ -218,6 +224,8 @@ export type ContactPage = {
 /**  Where an export was written. */
 export type CsvExport = {
 	path: string,
+	/**  No save dialog could be shown: the file went to the data directory's `exports/`. */
+	fallback: boolean,
 	events: number,
 };
 
@@ -265,6 +273,11 @@ export type ErrorCode = "data_dir_unavailable" | "store_newer_schema" | "store_b
 "provider_unavailable" | 
 /**  A stored media file is missing or unreadable. */
 "media_unavailable" | 
+/**
+ *  A file could not be written where it was being saved (a folder without write
+ *  permission, a full disk); nothing was left there.
+ */
+"save_failed" | 
 /**  An attachment cannot be sent: its type, or a size that cannot be made to fit. */
 "media_refused" | 
 /**  Every recipient opted out: nothing may be sent. */
@@ -500,6 +513,13 @@ export type Recipients =
 { kind: "group"; numbers: string[] } | 
 /**  Individual texts: each person gets their own copy and replies privately. */
 { kind: "individual"; numbers: string[] };
+
+/**  Where a save went. */
+export type SavedFile = {
+	path: string,
+	/**  No save dialog could be shown: the file went to the default folder under a new name. */
+	fallback: boolean,
+};
 
 /**  Threads whose title or people matched (first page only) and a page of message hits. */
 export type SearchResults = {

@@ -125,11 +125,19 @@ export class FakeCompliance implements ComplianceBackend {
     return ok(null);
   };
 
+  /** Where the user "chose" in the export's save dialog; `null` cancels it, and
+   * `fallback` says no dialog could be shown. */
+  exportTo: { path: string; fallback: boolean } | null = {
+    path: "/home/me/Downloads/consent-ledger-20261123T031500Z.csv",
+    fallback: false,
+  };
+
   exportConsentCsv = () => {
-    const failed = this.#fail<CsvExport>("exportConsentCsv");
+    const failed = this.#fail<CsvExport | null>("exportConsentCsv");
     if (failed) return failed;
+    if (!this.exportTo) return ok(null);
     this.exports += 1;
-    return ok({ path: "/data/exports/consent-ledger-20261123T031500Z.csv", events: this.ledgerEntries.length });
+    return ok({ ...this.exportTo, events: this.ledgerEntries.length });
   };
 
   importConsentCsv = (file: OutgoingAttachment) => {

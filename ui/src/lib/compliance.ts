@@ -47,8 +47,9 @@ export interface ComplianceBackend {
   consentHistory(number: string): Promise<Result<ConsentEntry[]>>;
   consentStatuses(numbers: string[]): Promise<Result<NumberConsent[]>>;
   recordOptIn(input: OptInInput): Promise<Result<null>>;
-  /** Writes the ledger as CSV under the data directory's exports/ folder. */
-  exportConsentCsv(): Promise<Result<CsvExport>>;
+  /** "Export CSV…": the backend asks where with the native dialog and writes the ledger
+   * there; `null` when the user cancelled. */
+  exportConsentCsv(): Promise<Result<CsvExport | null>>;
   /** Records prior consents from a CSV file, all rows or none; answers how many. */
   importConsentCsv(file: OutgoingAttachment): Promise<Result<number>>;
   /** A linked successor of a group without those who opted out; answers its thread id. */

@@ -13,6 +13,7 @@ import type {
   Participant,
   Recipients,
   Result,
+  SavedFile,
   SendRequest,
   SizeMeter,
   StoreState,
@@ -222,9 +223,14 @@ export class FakeBackend extends FakeCompliance implements Backend {
     return ok(this.settings);
   };
   connectionTest: ConnectionTest = { ok: true, kind: "mm7", summary: "The endpoint answers MM7.", url: "https://x/mm7", elapsed_ms: 12 };
-  saveMedia = (sha256: string, fileName: string) => {
+  /** What `saveMedia` answers: by default the user chose Downloads and the file's name;
+   * `null` is a cancelled dialog, an error a failed save. */
+  saveAnswer: SavedFile | null | IpcError | undefined = undefined;
+  saveMedia = (sha256: string, fileName: string): Promise<Result<SavedFile | null>> => {
     this.calls.push(`save ${sha256} ${fileName}`);
-    return ok(`/home/me/Downloads/${fileName}`);
+    const a = this.saveAnswer;
+    if (a && "code" in a) return Promise.resolve({ status: "error", error: a });
+    return ok(a === undefined ? { path: `/home/me/Downloads/${fileName}`, fallback: false } : a);
   };
   testConnection = (name: string) => {
     this.calls.push(`test ${name}`);
