@@ -170,9 +170,23 @@ test("opened at an old search hit, scrolling down reads the newer pages up to th
     oldest.click();
     return oldest.dataset.messageId;
   }, hitSelector);
-  await browser
-    .$(`[data-testid="message"][data-message-id="${hitId}"][data-highlighted="true"]`)
-    .waitForExist({ timeout: 10_000, timeoutMsg: `the hit ${hitId} did not open highlighted` });
+  try {
+    await browser
+      .$(`[data-testid="message"][data-message-id="${hitId}"][data-highlighted="true"]`)
+      .waitForExist({ timeout: 10_000 });
+  } catch {
+    const dom = await browser.execute(() => {
+      const s = document.querySelector('[data-testid="message-list"]');
+      return {
+        title: document.querySelector('[data-testid="conversation-title"]')?.textContent,
+        loaded: s?.getAttribute("data-loaded"),
+        ids: Array.from(s?.querySelectorAll('[data-testid="message"]') ?? []).map((m) => m.getAttribute("data-message-id") + (m.getAttribute("data-highlighted") === "true" ? "*" : "")),
+        scroll: s && [s.scrollTop, s.scrollHeight, s.clientHeight],
+        hits: Array.from(document.querySelectorAll('[data-testid="search-hit"]')).map((h) => h.dataset.threadId + ":" + h.dataset.messageId),
+      };
+    });
+    assert.fail(`the hit ${hitId} did not open highlighted: ${JSON.stringify(dom)}`);
+  }
   await browser.$('[data-testid="newer-note"]').waitForExist({
     timeout: 10_000,
     timeoutMsg: "opened at an old hit, yet nothing newer is said to be below it",

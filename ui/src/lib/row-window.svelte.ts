@@ -103,6 +103,19 @@ export class RowWindow {
     if (i < range.start || i >= range.end) scroller?.focus({ preventScroll: true });
   }
 
+  /**
+   * Whether `scroller` moved from `known` (the offset last seen or set) because the user
+   * scrolled. The browser also moves it when the content gets shorter than the offset
+   * (rows measured smaller than estimated): that clamp is not the user's, and taking it
+   * for a scroll would drop what the view holds (a search hit it opened at).
+   */
+  movedByUser(scroller: HTMLElement, known: number): boolean {
+    const top = scroller.scrollTop;
+    if (Math.abs(top - known) < 1) return false;
+    const max = scroller.scrollHeight - scroller.clientHeight;
+    return !(known > max && Math.abs(top - max) < 1);
+  }
+
   disconnect() {
     this.#observer?.disconnect();
   }
