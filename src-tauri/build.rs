@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "set_default_region",
     "test_connection",
     "save_media",
+    "open_media",
     "preflight_send",
     "consent_ledger",
     "consent_history",

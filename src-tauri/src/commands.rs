@@ -298,6 +298,35 @@ pub async fn save_media(
         .map(Some)
 }
 
+/// Opens a received file in the desktop's own app for its kind (a PDF viewer, the address
+/// book). Only kinds such an app views rather than runs are opened; see `open_media`.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_media(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+    sha256: String,
+    file_name: String,
+) -> Result<(), IpcError> {
+    use tauri::Manager;
+    let cache = app.path().app_cache_dir().map_err(|e| {
+        IpcError::new(
+            engine::ErrorCode::SaveFailed,
+            format!("no folder for a copy to open: {e}"),
+        )
+    })?;
+    let path = blocking(&backend, move |s| {
+        crate::open_media::prepare(s, &sha256, &file_name, &cache)
+    })
+    .await?;
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| {
+        IpcError::new(
+            engine::ErrorCode::MediaUnavailable,
+            format!("no app on this computer opened {}: {e}", path.display()),
+        )
+    })
+}
+
 /// A page of contacts by name.
 #[tauri::command]
 #[specta::specta]

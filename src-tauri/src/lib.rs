@@ -18,6 +18,7 @@ pub mod ipc;
 mod ipc_error;
 pub mod media;
 pub mod notification_command;
+pub mod open_media;
 pub mod ops;
 pub mod participants_command;
 pub mod save_as;

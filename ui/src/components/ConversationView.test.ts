@@ -341,6 +341,35 @@ describe("ConversationView", () => {
     expect((await screen.findByTestId("file-save-note")).textContent).toBe("Saved to /home/me/Downloads/tow-service.vcf");
   });
 
+  it("opens a file card's file in the desktop's app, and says why when it is refused", async () => {
+    const backend = new FakeBackend();
+    backend.threads = [thread({ id: 1 })];
+    const file = (id: number, name: string, type: string) => ({
+      id,
+      content_type: type,
+      display: "file" as const,
+      file_name: name,
+      size: 120,
+      sha256: String(id).repeat(64),
+      width: null,
+      height: null,
+      thumbnail_sha256: null,
+    });
+    backend.messages = [message({ id: 1, body: "files", parts: [file(1, "claim.pdf", "application/pdf"), file(2, "run.sh", "application/octet-stream")] })];
+    await open(backend);
+    const [pdf, binary] = await screen.findAllByTestId("file-open");
+    expect(pdf.textContent).toBe("Open");
+    await fireEvent.click(pdf);
+    await waitFor(() => expect(backend.calls).toContain(`open-file ${"1".repeat(64)} claim.pdf`));
+    expect(screen.queryByTestId("file-save-note")).toBeNull();
+
+    backend.openAnswer = { code: "invalid_input", message: "Groupline does not open this kind of file (application/octet-stream)" };
+    await fireEvent.click(binary);
+    expect((await screen.findByTestId("file-save-note")).textContent).toBe(
+      "Groupline does not open this kind of file (application/octet-stream) (invalid_input)",
+    );
+  });
+
   describe("a long thread", () => {
     const NOON = new Date(2026, 0, 15, 12, 0, 0).getTime();
     /** `n` messages of ours on one day, oldest first (ids 1..n). */

@@ -119,6 +119,8 @@ export interface Backend extends ComplianceBackend {
   /** "Save as…": the backend asks where with the native dialog and copies the stored file
    * there; answers where it went, or `null` when the user cancelled. */
   saveMedia(sha256: string, fileName: string): Promise<Result<SavedFile | null>>;
+  /** Opens a received file in the desktop's app for its kind (refused for kinds that run). */
+  openMedia(sha256: string, fileName: string): Promise<Result<null>>;
   /** How big this message will be for the recipients' carriers, and what will be
    * downscaled or converted to fit (the composer's size meter). */
   sizeMeter(to: Recipients, text: string, attachments: OutgoingAttachment[]): Promise<Result<SizeMeter>>;
@@ -165,6 +167,7 @@ export const tauriBackend: Backend = {
   setDefaultRegion: (region) => commands.setDefaultRegion(region),
   testConnection: (name) => commands.testConnection(name),
   saveMedia: (sha256, fileName) => commands.saveMedia(sha256, fileName),
+  openMedia: (sha256, fileName) => commands.openMedia(sha256, fileName),
   sizeMeter: (to, text, attachments) => commands.sizeMeter(to, text, attachments),
   continueThreadWith: (threadId, participants) => commands.continueThreadWith(threadId, participants),
   onEvents(handler) {

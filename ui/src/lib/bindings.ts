@@ -70,6 +70,11 @@ export const commands = {
 	 */
 	saveMedia: (sha256: string, fileName: string) => typedError<SavedFile | null, IpcError>(__TAURI_INVOKE("save_media", { sha256, fileName })),
 	/**
+	 *  Opens a received file in the desktop's own app for its kind (a PDF viewer, the address
+	 *  book). Only kinds such an app views rather than runs are opened; see `open_media`.
+	 */
+	openMedia: (sha256: string, fileName: string) => typedError<null, IpcError>(__TAURI_INVOKE("open_media", { sha256, fileName })),
+	/**
 	 *  What sending to `to` would do, before sending: who is skipped because they opted out,
 	 *  whether anything can be sent, quiet hours, the opt-out footer.
 	 */

@@ -232,6 +232,13 @@ export class FakeBackend extends FakeCompliance implements Backend {
     if (a && "code" in a) return Promise.resolve({ status: "error", error: a });
     return ok(a === undefined ? { path: `/home/me/Downloads/${fileName}`, fallback: false } : a);
   };
+  /** What `openMedia` answers: null when the desktop opened it, else the error. */
+  openAnswer: IpcError | null = null;
+  openMedia = (sha256: string, fileName: string): Promise<Result<null>> => {
+    this.calls.push(`open-file ${sha256} ${fileName}`);
+    const a = this.openAnswer;
+    return a ? Promise.resolve({ status: "error", error: a }) : ok(null);
+  };
   testConnection = (name: string) => {
     this.calls.push(`test ${name}`);
     return ok(this.connectionTest);
