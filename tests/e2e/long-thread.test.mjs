@@ -34,6 +34,46 @@ const listState = () =>
     };
   });
 
+/**
+ * Scrolls the message list by `screens` (negative: up), as a reader would, and lets it
+ * settle (a page arriving and laid out). Answers the message that was at the top of the
+ * viewport, where it is now, and the list's state.
+ */
+const scrollStep = (browser, screens) =>
+  browser.executeAsync((screens, done) => {
+    const s = document.querySelector('[data-testid="message-list"]');
+    s.scrollTop = Math.max(0, s.scrollTop + s.clientHeight * screens);
+    const frames = (n, then) => (n === 0 ? then() : requestAnimationFrame(() => frames(n - 1, then)));
+    const topMessage = () => {
+      const box = s.getBoundingClientRect();
+      for (const m of s.querySelectorAll('[data-testid="message"]')) {
+        const r = m.getBoundingClientRect();
+        if (r.top >= box.top) return { id: m.getAttribute("data-message-id"), top: r.top - box.top };
+      }
+      return null;
+    };
+    frames(2, () => {
+      const before = topMessage();
+      // Long enough for a page to arrive and be laid out.
+      setTimeout(
+        () =>
+          frames(2, () => {
+            const el = before && s.querySelector(`[data-testid="message"][data-message-id="${before.id}"]`);
+            done({
+              before,
+              after: el ? el.getBoundingClientRect().top - s.getBoundingClientRect().top : null,
+              loaded: Number(s.getAttribute("data-loaded")),
+              rendered: s.querySelectorAll('[data-testid="message"]').length,
+              scrollTop: s.scrollTop,
+              newer: document.querySelector('[data-testid="newer-note"]') !== null,
+              fromBottom: s.scrollHeight - s.scrollTop - s.clientHeight,
+            });
+          }),
+        250,
+      );
+    });
+  }, screens);
+
 test("a long thread: windowed, older pages load above without a jump, back to the latest", async () => {
   const { browser } = app;
   const row = '[data-testid="thread-row"][data-thread-id="1"]';
@@ -64,37 +104,7 @@ test("a long thread: windowed, older pages load above without a jump, back to th
   let lastLoaded = state.loaded;
   await browser.setTimeout({ script: 30_000 });
   for (let step = 0; step < 400 && lastLoaded < 500; step++) {
-    const held = await browser.executeAsync((done) => {
-      const s = document.querySelector('[data-testid="message-list"]');
-      s.scrollTop = Math.max(0, s.scrollTop - s.clientHeight * 0.6);
-      const frames = (n, then) => (n === 0 ? then() : requestAnimationFrame(() => frames(n - 1, then)));
-      const topMessage = () => {
-        const box = s.getBoundingClientRect();
-        for (const m of s.querySelectorAll('[data-testid="message"]')) {
-          const r = m.getBoundingClientRect();
-          if (r.top >= box.top) return { id: m.getAttribute("data-message-id"), top: r.top - box.top };
-        }
-        return null;
-      };
-      frames(2, () => {
-        const before = topMessage();
-        // Long enough for a page to arrive and be laid out.
-        setTimeout(
-          () =>
-            frames(2, () => {
-              const el = before && s.querySelector(`[data-testid="message"][data-message-id="${before.id}"]`);
-              done({
-                before,
-                after: el ? el.getBoundingClientRect().top - s.getBoundingClientRect().top : null,
-                loaded: Number(s.getAttribute("data-loaded")),
-                rendered: s.querySelectorAll('[data-testid="message"]').length,
-                scrollTop: s.scrollTop,
-              });
-            }),
-          250,
-        );
-      });
-    });
+    const held = await scrollStep(browser, -0.6);
     assert.ok(held.before, `a message at the top of the viewport at step ${step}`);
     assert.ok(
       held.after !== null && Math.abs(held.after - held.before.top) < 1.5,
@@ -198,37 +208,7 @@ test("opened at an old search hit, scrolling down reads the newer pages up to th
   let steps = 0;
   let held;
   for (; steps < 600; steps++) {
-    held = await browser.executeAsync((done) => {
-      const s = document.querySelector('[data-testid="message-list"]');
-      s.scrollTop = s.scrollTop + s.clientHeight * 0.6;
-      const frames = (n, then) => (n === 0 ? then() : requestAnimationFrame(() => frames(n - 1, then)));
-      const topMessage = () => {
-        const box = s.getBoundingClientRect();
-        for (const m of s.querySelectorAll('[data-testid="message"]')) {
-          const r = m.getBoundingClientRect();
-          if (r.top >= box.top) return { id: m.getAttribute("data-message-id"), top: r.top - box.top };
-        }
-        return null;
-      };
-      frames(2, () => {
-        const before = topMessage();
-        setTimeout(
-          () =>
-            frames(2, () => {
-              const el = before && s.querySelector(`[data-testid="message"][data-message-id="${before.id}"]`);
-              done({
-                before,
-                after: el ? el.getBoundingClientRect().top - s.getBoundingClientRect().top : null,
-                loaded: Number(s.getAttribute("data-loaded")),
-                rendered: s.querySelectorAll('[data-testid="message"]').length,
-                newer: document.querySelector('[data-testid="newer-note"]') !== null,
-                fromBottom: s.scrollHeight - s.scrollTop - s.clientHeight,
-              });
-            }),
-          250,
-        );
-      });
-    });
+    held = await scrollStep(browser, 0.6);
     assert.ok(held.before, `a message at the top of the viewport at step ${steps}`);
     assert.ok(
       held.after !== null && Math.abs(held.after - held.before.top) < 1.5,
